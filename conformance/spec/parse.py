@@ -1,0 +1,348 @@
+"""Parse the protocol document into the model of :mod:`conformance.spec.model`.
+
+The document is regular underneath the damage: chapter 1 is an overview; chapters 2 to 49 pair
+up, an even chapter ``N`` holding a module's operations (``N.1.k``) and events (``N.2.k``) and
+chapter ``N+1`` its types (``(N+1).1.k``). Section numbers run without gaps, so a heading is only
+taken as one when it is the next number expected; a number that happens to start a table cell
+can never open a section.
+
+Within a type section the line ``<Name> is an Object`` (``an Enumeration``, ``a Choice``,
+``an Array of <Element>``) gives the kind, the text before it the description and the table
+after it the members. Arrays repeat their element's table, and operations repeat their argument,
+result and error tables; the type sections are the definitions, the copies are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from conformance.spec.model import (
+    Document,
+    Member,
+    Module,
+    Operation,
+    OperationKind,
+    TypeDef,
+    TypeKind,
+)
+from conformance.spec.tables import TableError, read_enum_values, read_members
+from conformance.spec.text import Line, document_lines, join_prose
+
+PROTOCOL_VERSION = "6.1.0.339"
+
+_CHAPTER = re.compile(r"(\d{1,2}) ([A-Za-z][A-Za-z0-9]*)")
+_SECTION = re.compile(r"(\d{1,2})\.([12])\.(\d{1,3}) (\S+)")
+_DEFINITION = re.compile(
+    r"(?P<name>\S+) is (?:an? )(?P<kind>Object|Enumeration|Choice|Array of(?: (?P<element>\S+))?)"
+)
+_TYPE_LINE = re.compile(r"(Argument|Result|Error)Type: (\S+)")
+_OPERATION_IDS = re.compile(r"(?:Allowed|Erlaubte) Operation IDs: ?(.*)")
+_OPID = re.compile(r"OPID_(\w+) (\d+)")
+_DEPRECATED = re.compile(r"(?:^|[\s@])deprecated\b", re.IGNORECASE)
+_KINDS = {
+    "Object": TypeKind.OBJECT,
+    "Enumeration": TypeKind.ENUMERATION,
+    "Choice": TypeKind.CHOICE,
+    "Array": TypeKind.ARRAY,
+}
+
+
+class ParseError(ValueError):
+    """The document does not have the structure the parser relies on."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    number: str
+    chapter: int
+    part: int
+    title: str
+    heading: Line
+    body: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    number: int
+    name: str
+    heading: Line
+    intro: tuple[Line, ...]
+    sections: tuple[Section, ...]
+
+
+def split_chapters(lines: Sequence[Line]) -> list[Chapter]:
+    """Chapters 2..49 with their introductions and numbered sections, in document order."""
+    chapters: list[tuple[int, str, Line, list[Line]]] = []
+    current = 1
+    for line in lines:
+        match = _CHAPTER.fullmatch(line.text)
+        if match and int(match[1]) == current + 1:
+            current += 1
+            chapters.append((current, match[2], line, []))
+        elif chapters:
+            chapters[-1][3].append(line)
+    return [_sections_of(number, name, heading, body) for number, name, heading, body in chapters]
+
+
+def _sections_of(number: int, name: str, heading: Line, body: list[Line]) -> Chapter:
+    intro: list[Line] = []
+    found: list[tuple[str, int, str, Line, list[Line]]] = []
+    expected = {1: 1, 2: 1}
+    for line in body:
+        match = _SECTION.match(line.text)
+        if match and int(match[1]) == number and line.text == match[0]:
+            part, index = int(match[2]), int(match[3])
+            if index == expected[part]:
+                expected[part] += 1
+                found.append((f"{number}.{part}.{index}", part, match[4], line, []))
+                continue
+        # Sub-headings such as "16.2 ChatV2 Events" end the previous section's body.
+        if re.fullmatch(rf"{number}\.[12] .*", line.text):
+            if found:
+                found.append(("", 0, "", line, []))
+            continue
+        (found[-1][4] if found else intro).append(line)
+    sections = tuple(
+        Section(num, number, part, title, head, tuple(lines))
+        for num, part, title, head, lines in found
+        if num
+    )
+    return Chapter(number, name, heading, tuple(intro), sections)
+
+
+def parse_document(raw: str) -> Document:
+    """Parse the whole document text (as read from the file, still damaged)."""
+    chapters = split_chapters(document_lines(raw))
+    if len(chapters) != 48 or chapters[-1].number != 49:
+        raise ParseError(f"expected chapters 2 to 49, found {len(chapters)}")
+    type_names = {
+        section.title for chapter in chapters if chapter.number % 2 for section in chapter.sections
+    }
+    copies = _table_copies(chapters, type_names)
+    modules: list[Module] = []
+    operations: list[Operation] = []
+    types: list[TypeDef] = []
+    for ops_chapter, types_chapter in zip(chapters[::2], chapters[1::2], strict=True):
+        if ops_chapter.name != types_chapter.name:
+            raise ParseError(
+                f"chapter {ops_chapter.number} ({ops_chapter.name}) is not followed by its "
+                f"types chapter (found {types_chapter.name})"
+            )
+        opids = operation_ids(ops_chapter.intro)
+        module_ops = [_operation(ops_chapter.name, s, opids) for s in ops_chapter.sections]
+        module_types = [
+            _reconcile(_type(types_chapter.name, s, type_names), copies)
+            for s in types_chapter.sections
+        ]
+        modules.append(_module(ops_chapter, types_chapter, module_ops, module_types))
+        operations.extend(module_ops)
+        types.extend(module_types)
+    return Document(PROTOCOL_VERSION, tuple(modules), tuple(operations), tuple(types))
+
+
+def parse_file(path: Path) -> Document:
+    return parse_document(path.read_text(encoding="utf-8"))
+
+
+def _module(
+    chapter: Chapter, types_chapter: Chapter, ops: list[Operation], types: list[TypeDef]
+) -> Module:
+    intro = list(chapter.intro)
+    title: list[Line] = []
+    operation_ids = ""
+    for index, line in enumerate(intro):
+        match = _OPERATION_IDS.match(line.text)
+        if match:
+            operation_ids = match[1].strip()
+            follow = intro[index + 1].text if index + 1 < len(intro) else ""
+            if follow.startswith(("zusätzlich", "additionally")):
+                operation_ids += "; " + follow
+            break
+        if not line.text.startswith("#"):
+            title.append(line)
+    description = join_prose(title)
+    summary = _module_summary(intro)
+    if summary:
+        description = f"{description}. {summary}" if description else summary
+    return Module(
+        name=chapter.name,
+        chapter=chapter.number,
+        types_chapter=types_chapter.number,
+        line=chapter.heading.number,
+        description=description,
+        operation_ids=operation_ids,
+        operations=tuple(op.name for op in ops),
+        types=tuple(t.name for t in types),
+    )
+
+
+def _module_summary(intro: Sequence[Line]) -> str:
+    """The paragraph after "Modulbeschreibung", up to the ASN.1 compiler notes."""
+    texts = [line.text for line in intro]
+    if "Modulbeschreibung" not in texts:
+        return ""
+    paragraph: list[Line] = []
+    for line in intro[texts.index("Modulbeschreibung") + 1 :]:
+        if line.text.startswith(("xsnacc", "ROSE", "NAME CONVENTION", "Namenskonvention")):
+            break
+        paragraph.append(line)
+    return join_prose(paragraph)
+
+
+def operation_ids(chapter_intro: Sequence[Line]) -> dict[str, int]:
+    """The ``OPID_<operation> <number>`` list some chapters give."""
+    found: dict[str, int] = {}
+    for line in chapter_intro:
+        for match in _OPID.finditer(line.text):
+            found[match[1]] = int(match[2])
+    return found
+
+
+def _operation(module: str, section: Section, opids: dict[str, int]) -> Operation:
+    kind = OperationKind.OPERATION if section.part == 1 else OperationKind.EVENT
+    described: list[Line] = []
+    refs: dict[str, str] = {}
+    for line in section.body:
+        match = _TYPE_LINE.fullmatch(line.text)
+        if match:
+            refs.setdefault(match[1], match[2])
+        elif not refs:
+            described.append(line)
+    if "Argument" not in refs:
+        raise ParseError(f"line {section.heading.number}: {section.title} names no ArgumentType")
+    description = join_prose(described)
+    deprecated = section.title.endswith("Deprecated") or bool(_DEPRECATED.search(description))
+    return Operation(
+        name=section.title,
+        module=module,
+        kind=kind,
+        section=section.number,
+        line=section.heading.number,
+        argument=refs["Argument"],
+        result=refs.get("Result") if kind is OperationKind.OPERATION else None,
+        error=refs.get("Error") if kind is OperationKind.OPERATION else None,
+        deprecated=deprecated,
+        description=description,
+        opid=opids.get(section.title),
+    )
+
+
+def _definition(section: Section) -> tuple[int, re.Match[str], str | None] | None:
+    """Where ``<Name> is a...`` stands for the section's own type, and the array element."""
+    for index, line in enumerate(section.body):
+        match = _DEFINITION.fullmatch(line.text)
+        if match and match["name"] == section.title:
+            element = match["element"]
+            if match["kind"].startswith("Array") and element is None:
+                following = section.body[index + 1].text.split()
+                element = following[0] if following else None
+                index += 1
+            return index, match, element
+    return None
+
+
+def _tables_after(body: Sequence[Line], start: int) -> list[Line]:
+    """The section's own table: from the definition to the next type's definition."""
+    table: list[Line] = []
+    for line in body[start + 1 :]:
+        if _DEFINITION.fullmatch(line.text):
+            break
+        table.append(line)
+    return table
+
+
+def _type(module: str, section: Section, type_names: set[str]) -> TypeDef:
+    found = _definition(section)
+    if found is None:
+        return TypeDef(
+            name=section.title,
+            kind=TypeKind.ALIAS,
+            module=module,
+            section=section.number,
+            line=section.heading.number,
+            description=join_prose(list(section.body)),
+        )
+    index, match, element = found
+    kind = _KINDS[match["kind"].split()[0]]
+    description = join_prose(list(section.body[:index]))
+    if kind is TypeKind.ARRAY:
+        description = description or f"List of {element}"
+    base = TypeDef(
+        name=section.title,
+        kind=kind,
+        module=module,
+        section=section.number,
+        line=section.heading.number,
+        description=description,
+        element_type=element,
+    )
+    table = _tables_after(section.body, index)
+    try:
+        if kind is TypeKind.OBJECT or kind is TypeKind.CHOICE:
+            members = read_members(table, type_names, choice=kind is TypeKind.CHOICE)
+            return replace(base, members=tuple(members))
+        if kind is TypeKind.ENUMERATION:
+            return replace(base, values=tuple(read_enum_values(table)))
+    except TableError as error:
+        raise ParseError(f"{section.number} {section.title}: {error}") from error
+    return base
+
+
+def _table_copies(chapters: Sequence[Chapter], type_names: set[str]) -> dict[str, list[Member]]:
+    """Member tables the document repeats outside the type's own section.
+
+    Operations repeat their argument, result and error tables and arrays their element's;
+    each copy was broken by different page breaks, so a copy can complete a name that the
+    definition lost to one (``bLastSegmen`` with its ``t`` at the top of the next page).
+    """
+    copies: dict[str, list[Member]] = {}
+    for chapter in chapters:
+        for section in chapter.sections:
+            body = section.body
+            starts = [i for i, line in enumerate(body) if _DEFINITION.fullmatch(line.text)]
+            for position, start in enumerate(starts):
+                match = _DEFINITION.fullmatch(body[start].text)
+                assert match is not None
+                if match["name"] == section.title and chapter.number % 2:
+                    continue  # the definition itself
+                if match["kind"] != "Object" or match["name"] in copies:
+                    continue
+                end = starts[position + 1] if position + 1 < len(starts) else len(body)
+                table = [line for line in body[start + 1 : end]]
+                cut = next((i for i, line in enumerate(table) if _TYPE_LINE.match(line.text)), None)
+                try:
+                    copies[match["name"]] = read_members(table[:cut], type_names)
+                except TableError:
+                    continue
+    return copies
+
+
+def _reconcile(typedef: TypeDef, copies: dict[str, list[Member]]) -> TypeDef:
+    """Complete member names truncated in the definition from a copy of the same table."""
+    copy = copies.get(typedef.name)
+    if copy is None or len(copy) != len(typedef.members):
+        return typedef
+    members = tuple(
+        replace(own, name=other.name)
+        if other.name.startswith(own.name) and other.type_name == own.type_name
+        else own
+        for own, other in zip(typedef.members, copy, strict=True)
+    )
+    return replace(typedef, members=members)
+
+
+def iter_type_references(document: Document) -> Iterator[tuple[str, str, int]]:
+    """Every (referring place, referenced type name, line) the document contains."""
+    for typedef in document.types:
+        for member in typedef.members:
+            yield f"{typedef.name}.{member.name}", member.type_name, member.line
+        if typedef.element_type:
+            yield f"{typedef.name}[]", typedef.element_type, typedef.line
+    for operation in document.operations:
+        for role in ("argument", "result", "error"):
+            name = getattr(operation, role)
+            if name:
+                yield f"{operation.name} {role}", name, operation.line
