@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -163,3 +164,22 @@ def test_database_entry_id_is_an_object_after_its_long_text(document: Document) 
     assert entry.kind is TypeKind.OBJECT
     assert entry.members
     assert len(entry.description) > 200
+
+
+def test_enumeration_values_agree_with_the_hex_in_their_comments(document: Document) -> None:
+    """Many flag values repeat themselves in hex ("8388608 0x00800000"): a cross-check on
+    numbers rejoined from pieces."""
+    checked = 0
+    for typedef in document.types:
+        for value in typedef.values:
+            match = re.match(r"\(?0x([0-9A-Fa-f]{1,8}(?: [0-9A-Fa-f]{4})?)\b", value.comment)
+            if match:
+                checked += 1
+                assert int(match[1].replace(" ", ""), 16) == value.value, value
+    assert checked > 60
+
+
+def test_enumeration_values_are_unique_within_each_type(document: Document) -> None:
+    for typedef in document.types:
+        numbers = [value.value for value in typedef.values]
+        assert len(numbers) == len(set(numbers)), typedef.name
