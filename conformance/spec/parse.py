@@ -28,7 +28,7 @@ from conformance.spec.model import (
     TypeDef,
     TypeKind,
 )
-from conformance.spec.tables import TableError, read_enum_values, read_members
+from conformance.spec.tables import TableContext, TableError, read_enum_values, read_members
 from conformance.spec.text import Line, document_lines, join_prose
 
 PROTOCOL_VERSION = "6.1.0.339"
@@ -118,10 +118,13 @@ def parse_document(raw: str) -> Document:
     chapters = split_chapters(document_lines(raw))
     if len(chapters) != 48 or chapters[-1].number != 49:
         raise ParseError(f"expected chapters 2 to 49, found {len(chapters)}")
-    type_names = {
-        section.title for chapter in chapters if chapter.number % 2 for section in chapter.sections
-    }
-    copies = _table_copies(chapters, type_names)
+    type_sections = [s for chapter in chapters if chapter.number % 2 for s in chapter.sections]
+    operation_names = {s.title for chapter in chapters[::2] for s in chapter.sections}
+    context = TableContext(
+        type_kinds={s.title: _kind_of(s) for s in type_sections},
+        identifiers=frozenset({s.title for s in type_sections} | operation_names),
+    )
+    copies = _table_copies(chapters, context)
     modules: list[Module] = []
     operations: list[Operation] = []
     types: list[TypeDef] = []
@@ -134,13 +137,13 @@ def parse_document(raw: str) -> Document:
         opids = operation_ids(ops_chapter.intro)
         module_ops = [_operation(ops_chapter.name, s, opids) for s in ops_chapter.sections]
         module_types = [
-            _reconcile(_type(types_chapter.name, s, type_names), copies)
+            _reconcile(_type(types_chapter.name, s, context), copies)
             for s in types_chapter.sections
         ]
         modules.append(_module(ops_chapter, types_chapter, module_ops, module_types))
         operations.extend(module_ops)
         types.extend(module_types)
-    return Document(PROTOCOL_VERSION, tuple(modules), tuple(operations), tuple(types))
+    return Document(PROTOCOL_VERSION, tuple(modules), tuple(operations), _settle_overflow(types))
 
 
 def parse_file(path: Path) -> Document:
@@ -254,7 +257,12 @@ def _tables_after(body: Sequence[Line], start: int) -> list[Line]:
     return table
 
 
-def _type(module: str, section: Section, type_names: set[str]) -> TypeDef:
+def _kind_of(section: Section) -> str:
+    found = _definition(section)
+    return TypeKind.ALIAS.value if found is None else _KINDS[found[1]["kind"].split()[0]].value
+
+
+def _type(module: str, section: Section, context: TableContext) -> TypeDef:
     found = _definition(section)
     if found is None:
         return TypeDef(
@@ -282,16 +290,16 @@ def _type(module: str, section: Section, type_names: set[str]) -> TypeDef:
     table = _tables_after(section.body, index)
     try:
         if kind is TypeKind.OBJECT or kind is TypeKind.CHOICE:
-            members = read_members(table, type_names, choice=kind is TypeKind.CHOICE)
+            members = read_members(table, context, choice=kind is TypeKind.CHOICE)
             return replace(base, members=tuple(members))
         if kind is TypeKind.ENUMERATION:
-            return replace(base, values=tuple(read_enum_values(table)))
+            return replace(base, values=tuple(read_enum_values(table, context)))
     except TableError as error:
         raise ParseError(f"{section.number} {section.title}: {error}") from error
     return base
 
 
-def _table_copies(chapters: Sequence[Chapter], type_names: set[str]) -> dict[str, list[Member]]:
+def _table_copies(chapters: Sequence[Chapter], context: TableContext) -> dict[str, list[Member]]:
     """Member tables the document repeats outside the type's own section.
 
     Operations repeat their argument, result and error tables and arrays their element's;
@@ -314,7 +322,7 @@ def _table_copies(chapters: Sequence[Chapter], type_names: set[str]) -> dict[str
                 table = [line for line in body[start + 1 : end]]
                 cut = next((i for i, line in enumerate(table) if _TYPE_LINE.match(line.text)), None)
                 try:
-                    copies[match["name"]] = read_members(table[:cut], type_names)
+                    copies[match["name"]] = read_members(table[:cut], context)
                 except TableError:
                     continue
     return copies
@@ -326,12 +334,55 @@ def _reconcile(typedef: TypeDef, copies: dict[str, list[Member]]) -> TypeDef:
     if copy is None or len(copy) != len(typedef.members):
         return typedef
     members = tuple(
-        replace(own, name=other.name)
+        _completed(own, other.name)
         if other.name.startswith(own.name) and other.type_name == own.type_name
         else own
         for own, other in zip(typedef.members, copy, strict=True)
     )
     return replace(typedef, members=members)
+
+
+def _completed(member: Member, name: str) -> Member:
+    """The member renamed, with the lost remainder taken out of its comment text."""
+    remainder = name[len(member.name) :]
+    words = member.comment.split(" ")
+    if remainder in words:
+        words.remove(remainder)
+    return replace(member, name=name, comment=" ".join(words))
+
+
+def _settle_overflow(types: list[TypeDef]) -> tuple[TypeDef, ...]:
+    """Give back comment text that overflowed into the next row, where the document shows
+    what the next row's own comment is.
+
+    AsnChatEvent (L20318-20336): the comment of ``iConvSequenceID`` runs on beside
+    ``iGlobTransactionID``, whose own comment ("globale Transaction ID", as written for the
+    same member in other tables) follows it. A comment that continues the previous one (no
+    closing punctuation there, a lower-case start here) and ends with a comment this member
+    has elsewhere is split at that point.
+    """
+    known: dict[str, set[str]] = {}
+    for typedef in types:
+        for member in typedef.members:
+            if member.comment:
+                known.setdefault(member.name, set()).add(member.comment)
+    settled: list[TypeDef] = []
+    for typedef in types:
+        members = list(typedef.members)
+        for index in range(1, len(members)):
+            previous, current = members[index - 1], members[index]
+            if not previous.comment or previous.comment[-1] in ".!?:)":
+                continue
+            if not current.comment[:1].islower():
+                continue
+            for own in sorted(known.get(current.name, ()), key=len):
+                if own != current.comment and current.comment.endswith(" " + own):
+                    spilled = current.comment[: -len(own)].strip()
+                    members[index - 1] = replace(previous, comment=f"{previous.comment} {spilled}")
+                    members[index] = replace(current, comment=own)
+                    break
+        settled.append(replace(typedef, members=tuple(members)))
+    return tuple(settled)
 
 
 def iter_type_references(document: Document) -> Iterator[tuple[str, str, int]]:

@@ -41,7 +41,8 @@ class Line:
 
 def repair_text(text: str) -> str:
     """Undo double-encoded UTF-8 in a piece of document text."""
-    return ftfy.fix_encoding(text) if "Ã" in text or "â" in text else text
+    # Every double-encoded character starts with one of these (UTF-8 lead bytes read as cp1252).
+    return ftfy.fix_encoding(text) if any(c in text for c in "ÃÂâ") else text
 
 
 def document_lines(raw: str) -> list[Line]:

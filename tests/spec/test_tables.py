@@ -5,10 +5,17 @@ from __future__ import annotations
 import pytest
 
 from conformance.spec.model import EnumValue, Member
-from conformance.spec.tables import TableError, read_enum_values, read_members
+from conformance.spec.tables import TableContext, TableError, read_enum_values, read_members
 from conformance.spec.text import Line
 
-TYPES = {"AsnOptionalParameters", "AsnClientContentGroupClusterList", "AsnStructureAttributeList"}
+CONTEXT = TableContext(
+    type_kinds={
+        "AsnOptionalParameters": "array",
+        "AsnClientContentGroupClusterList": "array",
+        "AsnStructureAttributeList": "array",
+    },
+    identifiers=frozenset({"asnCtiLineMonitorStart"}),
+)
 
 
 def lines(*texts: str, page_starts: tuple[int, ...] = ()) -> list[Line]:
@@ -16,7 +23,7 @@ def lines(*texts: str, page_starts: tuple[int, ...] = ()) -> list[Line]:
 
 
 def members(*texts: str) -> list[tuple[str, str, bool, str]]:
-    found = read_members(lines(*texts), TYPES)
+    found = read_members(lines(*texts), CONTEXT)
     return [(m.name, m.type_name, m.optional, m.comment) for m in found]
 
 
@@ -94,7 +101,7 @@ def test_last_comment_word_is_not_glued_to_the_next_name() -> None:
 def test_choice_table_has_no_optional_column() -> None:
     found = read_members(
         lines("Name Type Comment", "u8sConversationID string", "u8sPartnerURI string yes-man"),
-        TYPES,
+        CONTEXT,
         choice=True,
     )
     assert found == [
@@ -163,3 +170,68 @@ def test_enum_value_line_numbers_are_kept() -> None:
     assert read_enum_values(lines("Name Type Value Comment", "eA number 0")) == [
         EnumValue("eA", 0, "", 2)
     ]
+
+
+def test_a_remainder_that_looks_like_a_name_but_does_not_fit_its_type_is_joined() -> None:
+    """``u8sSourceCompute`` / ``rName``: an r-prefixed name would be a REAL, not a string."""
+    assert members("Name Type Optional Comment", "u8sSourceCompute", "rName", "string Rechner") == [
+        ("u8sSourceComputerName", "string", False, "Rechner")
+    ]
+
+
+def test_a_fresh_name_that_fits_its_type_starts_a_row() -> None:
+    assert members(
+        "Name Type Optional Comment", "u8sFoo string siehe", "asnCtiLineMonitorStart",
+        "u8sLinePhoneNumber string",
+    ) == [
+        ("u8sFoo", "string", False, "siehe asnCtiLineMonitorStart"),
+        ("u8sLinePhoneNumber", "string", False, ""),
+    ]  # fmt: skip
+
+
+def test_a_comment_line_starting_with_a_prose_word_and_a_type_is_no_row() -> None:
+    assert members(
+        "Name Type Optional Comment", "iNumberFormat number Server should format", "the number",
+    ) == [("iNumberFormat", "number", False, "Server should format the number")]  # fmt: skip
+
+
+def test_an_identifier_broken_inside_a_comment_is_rejoined() -> None:
+    assert members(
+        "Name Type Optional Comment", "u8sId string from asnCtiLineMonitorSta", "rt.",
+    ) == [("u8sId", "string", False, "from asnCtiLineMonitorStart.")]  # fmt: skip
+
+
+def test_name_remainder_first_on_the_next_page() -> None:
+    found = read_members(
+        lines(
+            "Name Type Optional Comment",
+            "bLastSegmen boolean last Segment,",
+            "t TRUE, wenn",
+            "bAllowNumberSearchOtherL boolean Rufnummernauflösung",
+            "ocations über die Suche",
+            "u8sContactID string Die ID",
+            "gilt immer",
+            page_starts=(3, 5, 7),
+        ),
+        CONTEXT,
+    )
+    assert [(m.name, m.comment) for m in found] == [
+        ("bLastSegment", "last Segment, TRUE, wenn"),
+        ("bAllowNumberSearchOtherLocations", "Rufnummernauflösung über die Suche"),
+        ("u8sContactID", "Die ID gilt immer"),
+    ]
+
+
+def test_notes_printed_beside_the_next_row_go_back_to_their_row() -> None:
+    assert members(
+        "Name Type Optional Comment",
+        "optionalParams AsnOptionalParameters yes",
+        'stServerTime string yes optionalParams Name "ServerType" Value',
+        "AsnInt identifizieren.",
+        "Timestamp zum abgleich",
+        "der Uhrzeit.",
+    ) == [
+        ("optionalParams", "AsnOptionalParameters", True,
+         'optionalParams Name "ServerType" Value AsnInt identifizieren.'),
+        ("stServerTime", "string", True, "Timestamp zum abgleich der Uhrzeit."),
+    ]  # fmt: skip
