@@ -7,10 +7,13 @@ Exit codes follow one rule across commands: 0 success, 1 a finding (a check that
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from conformance import schemagen
 
@@ -40,6 +43,78 @@ def _schemas_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    """Run the reference server until Ctrl-C (imports aiohttp only when asked to serve)."""
+    from conformance.catalog import default_catalog
+    from conformance.errors import ProfileError
+    from conformance.profile import EMBEDDED_PROFILE, load_profile
+    from conformance.reference import ReferenceServer
+
+    try:
+        profile = load_profile(args.profile or EMBEDDED_PROFILE)
+    except ProfileError as error:
+        print(f"ucconf serve: {error}", file=sys.stderr)
+        return 2
+    server = ReferenceServer(profile, host=args.host, port=args.port, faults=args.fault)
+    operations = {op.name for op in default_catalog().operations(kind="operation")}
+    modelled = sorted(operations & server.modelled_operations())
+    synthesised = sorted(operations - server.modelled_operations())
+    if args.list_operations:
+        for title, names in (("modelled", modelled), ("synthesised", synthesised)):
+            print(f"{title} ({len(names)}):")
+            for name in names:
+                print(f"  {name}")
+        return 0
+    server.start()
+    try:
+        print(f"reference server listening on {server.url}", flush=True)
+        print(f"ucsid: {server.ucsid}  profile: {profile.path}", flush=True)
+        print(
+            f"operations: {len(modelled)} modelled, {len(synthesised)} synthesised "
+            f"(of {len(operations)}; --list-operations names them)",
+            flush=True,
+        )
+        if server.faults:
+            print(f"faults on: {', '.join(sorted(server.faults))}", flush=True)
+        print("press Ctrl-C to stop", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop
+            threading.Event().wait()
+    finally:
+        server.stop()
+    for bug in server.internal_errors:
+        print(f"ucconf serve: reference server bug: {bug}", file=sys.stderr)
+    print("reference server stopped", flush=True)
+    return 0
+
+
+def _add_serve_command(commands: Any) -> None:
+    summary = "run the reference server (the embedded target) until Ctrl-C"
+    serve = commands.add_parser("serve", help=summary, description=summary)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    serve.add_argument(
+        "--port", type=int, default=7224, help="port; 0 picks a free one (%(default)s)"
+    )
+    serve.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="target profile (default: profiles/embedded.toml)",
+    )
+    serve.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on a deliberate fault (repeatable; an unknown name lists the known ones)",
+    )
+    serve.add_argument(
+        "--list-operations",
+        action="store_true",
+        help="print which operations are modelled and which synthesised, then exit",
+    )
+    serve.set_defaults(handler=_serve)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ucconf",
@@ -61,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="the schemas folder (default: %(default)s)",
         )
         sub.set_defaults(handler=handler)
+    _add_serve_command(commands)
     return parser
 
 

@@ -1,0 +1,129 @@
+"""The catalogue checks of everything the client sends and receives, on either transport.
+
+Two directions, two trees (conformance.errors):
+
+* what *we* send is checked before it leaves: a violation is a suite bug, ``ArgumentInvalid``
+  (a ``LocalProtocolError``), and an operation name the catalogue lacks is ``UnknownOperation``;
+* what the *target* sends is checked on arrival: a violation is a ``SchemaViolation`` (a
+  ``ConformanceViolation``), re-built with secrets masked in the value and context it shows,
+  because violation messages end up in reports.
+"""
+
+from __future__ import annotations
+
+from conformance.catalog import Catalog, OperationInfo, UnknownName
+from conformance.client.exceptions import ArgumentInvalid, UnknownOperation
+from conformance.client.transcript import Redactor
+from conformance.errors import ConformanceViolation, SchemaViolation
+from conformance.rose import Error, Invoke, JsonObject, Reject, Result
+
+__all__ = ["LOGON_ERROR", "Checks"]
+
+LOGON_ERROR = "AsnLogonError"
+"""Any authenticated call can fail its login; its error is then this type (document §1.3)."""
+
+
+class Checks:
+    """Schema checks against one catalogue; ``strict`` also reports undefined members."""
+
+    def __init__(self, catalog: Catalog, redactor: Redactor, *, strict: bool = False) -> None:
+        self.catalog = catalog
+        self.redactor = redactor
+        self.strict = strict
+
+    # --- what we send -----------------------------------------------------------------------
+
+    def outgoing(
+        self, operation: str, argument: JsonObject | None, check_argument: bool = True
+    ) -> OperationInfo | None:
+        """The catalogue entry of an operation about to be sent, its argument checked.
+
+        With ``check_argument=False`` nothing is checked and an unknown name gives None (to
+        provoke unrecognisedOperation or mistypedArgument on purpose).
+        """
+        try:
+            info = self.catalog.operation(operation)
+        except UnknownName as exc:
+            if check_argument:
+                raise UnknownOperation(str(exc)) from None
+            return None
+        if check_argument and info.argument is not None:
+            self.argument(operation, info.argument, argument or {})
+        return info
+
+    def argument(self, operation: str, type_name: str, argument: object) -> None:
+        try:
+            self.catalog.validate(type_name, argument, context=f"argument of {operation}")
+        except SchemaViolation as exc:
+            raise ArgumentInvalid(
+                f"the suite's own {operation} argument is invalid (a suite bug): {exc}"
+            ) from None
+
+    # --- what the target sends --------------------------------------------------------------
+
+    def incoming(
+        self, type_name: str, instance: object, context: str, *, webservice: bool = False
+    ) -> None:
+        """Validate something the target sent (a type, or a chapter-1 webservice body)."""
+        try:
+            if webservice:
+                self.catalog.validate_webservice(
+                    type_name, instance, strict=self.strict, context=context
+                )
+            else:
+                self.catalog.validate(type_name, instance, strict=self.strict, context=context)
+        except SchemaViolation as exc:
+            raise self.redactor.violation(exc) from None
+
+    def error(self, info: OperationInfo | None, payload: JsonObject, context: str) -> None:
+        """An error object is the operation's error type, or an AsnLogonError from the login
+        every authenticated call makes; ``_type``, where present, says which."""
+        allowed = [t for t in (info.error if info else None, LOGON_ERROR) if t]
+        declared = payload.get("_type")
+        if isinstance(declared, str) and declared in allowed:
+            allowed = [declared]
+        first: SchemaViolation | None = None
+        for type_name in allowed:
+            try:
+                self.incoming(type_name, payload, context)
+                return
+            except SchemaViolation as exc:
+                first = first or exc
+        if first is not None:
+            raise first
+
+    def reply(
+        self, info: OperationInfo | None, message: Result | Error | Reject, context: str
+    ) -> None:
+        """A WebSocket reply against the operation's result or error type (rejects have none)."""
+        if info is None:
+            return
+        if isinstance(message, Result) and info.result is not None:
+            payload = message.result if message.result is not None else {}
+            self.incoming(info.result, payload, f"{context}: result")
+        elif isinstance(message, Error):
+            self.error(info, message.error, f"{context}: error")
+
+    def event(self, event: Invoke) -> None:
+        """An event: a name the document defines as an event, an argument of its type."""
+        name = event.operation_name
+        try:
+            info = self.catalog.operation(name)
+        except UnknownName:
+            raise ConformanceViolation(
+                f"event {name}: the protocol document defines no operation or event of that name"
+            ) from None
+        if not info.is_event:
+            raise ConformanceViolation(
+                f"{name} arrived as an event (invokeID 99999), but the document defines it as an "
+                f"operation (section {info.section})"
+            )
+        if info.argument is not None:
+            argument = event.argument if event.argument is not None else {}
+            self.incoming(info.argument, argument, f"event {name}")
+
+    def has_result_member(self, info: OperationInfo | None, name: str) -> bool:
+        """Whether the operation's result type itself defines a member ``name``."""
+        if info is None or info.result is None:
+            return False
+        return name in self.catalog.schema_of(info.result).get("properties", {})

@@ -1,0 +1,384 @@
+"""A user session: createsession over HTTP, then the WebSocket event channel (§1-§2).
+
+:class:`Session` owns one WebSocket (``websockets.sync``) and one reader thread. The reader
+parses each frame with the shared ROSE core and hands the messages to a
+:class:`~conformance.client.dispatch.Dispatcher`, which matches replies to invokes by id and
+keeps the event inbox. Everything crossing the socket is validated against the catalogue:
+
+* what we send (before sending): a violation is our bug, ``ArgumentInvalid`` (a SuiteError);
+* every result and error against the operation's result/error type, and every event's
+  argument against its event type: a ``SchemaViolation``; an event name the document does not
+  define is a ``ConformanceViolation`` too.
+
+Closing sends ``asnLogoff``, which the document lists as an event (10.2.1) although clients
+send it: it goes out as an ordinary invoke with argument ``{}`` and nobody waits for a reply.
+The session then waits (bounded) for the server to close or to send
+``asnUserSessionDestroyed``, and closes the socket itself either way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidStatus,
+    InvalidURI,
+)
+from websockets.sync.client import ClientConnection, connect
+
+from conformance.client.auth import Auth
+from conformance.client.dispatch import Dispatcher, WhereLike
+from conformance.client.exceptions import ConnectionDropped, SessionClosed
+from conformance.client.http import DEFAULT_NEGOTIATE, HttpClient
+from conformance.client.outcome import HttpOutcome, Outcome
+from conformance.client.transcript import Transcript
+from conformance.errors import (
+    ConformanceViolation,
+    RemoteProtocolError,
+    SuiteError,
+    TargetUnreachable,
+)
+from conformance.rose import (
+    Invoke,
+    JsonObject,
+    Message,
+    Reject,
+    encode_message,
+    parse_frame,
+)
+
+__all__ = ["WEBSOCKET_PATH", "Session"]
+
+WEBSOCKET_PATH = "/ws/client/websocket"
+LOGOFF = "asnLogoff"
+SESSION_DESTROYED = "asnUserSessionDestroyed"
+_MAX_FRAME = 64 * 1024 * 1024  # event lists (contacts, journals) can be large
+
+
+class Session:
+    """One user session with its event channel. Use :meth:`open`, then ``with`` or close()."""
+
+    def __init__(
+        self,
+        client: HttpClient,
+        session_id: str,
+        *,
+        transcript: Transcript | None = None,
+        websocket_path: str = WEBSOCKET_PATH,
+        invoke_timeout: float = 10.0,
+        event_timeout: float = 5.0,
+        close_timeout: float = 2.0,
+    ) -> None:
+        self.client = client
+        self.session_id = session_id
+        self.transcript = (
+            transcript if transcript is not None else Transcript(redactor=client.redactor)
+        )
+        self.websocket_path = websocket_path
+        self.invoke_timeout = invoke_timeout
+        self.event_timeout = event_timeout
+        self.close_timeout = close_timeout
+        self.dispatcher = Dispatcher(
+            timeout_factor=client.target.timeout_factor,
+            check_event=client.checks.event,
+            scrub=client.redactor.text,
+            note=self.transcript.note,
+        )
+        self._ws: ClientConnection | None = None
+        self._stack = contextlib.ExitStack()
+        self._reader: threading.Thread | None = None
+        self._send_lock = threading.Lock()
+        self._close_lock = threading.Lock()
+        self._closing = threading.Event()
+        self._closed = False
+
+    # --- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        client: HttpClient,
+        auth: Auth,
+        *,
+        method: str = "POST",
+        negotiate: JsonObject | None = DEFAULT_NEGOTIATE,
+        websocket_path: str = WEBSOCKET_PATH,
+        invoke_timeout: float = 10.0,
+        event_timeout: float = 5.0,
+        close_timeout: float = 2.0,
+    ) -> Session:
+        """createsession (which must succeed), then connect the event channel."""
+        transcript = Transcript(redactor=client.redactor)
+        session_id = client.new_session_id(
+            auth, method=method, negotiate=negotiate, transcript=transcript
+        )
+        session = cls(
+            client,
+            session_id,
+            transcript=transcript,
+            websocket_path=websocket_path,
+            invoke_timeout=invoke_timeout,
+            event_timeout=event_timeout,
+            close_timeout=close_timeout,
+        )
+        session.connect()
+        return session
+
+    @property
+    def websocket_url(self) -> str:
+        target = self.client.target
+        query = f"x-ucsessionid={quote(self.session_id, safe='')}"
+        return f"{target.websocket_base}{self.websocket_path}?{query}"
+
+    def connect(self) -> None:
+        """Open the WebSocket of this session and start the reader thread."""
+        if self._ws is not None or self._closed:
+            raise SessionClosed("connect() may be called once, before close()")
+        target, url = self.client.target, self.websocket_url
+        self.transcript.note(f"WebSocket connect {url}")
+        try:
+            # The context-manager form is websockets' supported API; the ExitStack lets the
+            # connection outlive this method until close().
+            self._ws = self._stack.enter_context(
+                connect(
+                    url,
+                    ssl=target.ssl_context(),
+                    open_timeout=target.http_timeout,
+                    close_timeout=target.scale(self.close_timeout),
+                    proxy=None,  # like trust_env=False on the HTTP side
+                    max_size=_MAX_FRAME,
+                    legacy=False,
+                )
+            )
+        except InvalidStatus as exc:
+            status = exc.response.status_code
+            body = exc.response.body or b""
+            raise ConformanceViolation(
+                self.client.redactor.text(
+                    f"WebSocket {url}: expected the upgrade (HTTP 101), got HTTP {status}: "
+                    f"{body[:200]!r}"
+                )
+            ) from None
+        except InvalidURI as exc:
+            raise SuiteError(f"WebSocket {url}: invalid URI ({exc})") from None
+        except InvalidHandshake as exc:
+            raise RemoteProtocolError(f"WebSocket {url}: broken handshake: {exc}") from None
+        except (OSError, TimeoutError) as exc:
+            raise TargetUnreachable(f"WebSocket {url}: cannot connect: {_os_reason(exc)}") from None
+        self._reader = threading.Thread(
+            target=self._read, name=f"ucsession-{self.session_id[:8]}", daemon=True
+        )
+        self._reader.start()
+
+    # --- invoking ---------------------------------------------------------------------------
+
+    def invoke(
+        self,
+        operation: str,
+        argument: JsonObject | None = None,
+        *,
+        timeout: float | None = None,
+        check_argument: bool = True,
+    ) -> Outcome:
+        """Send one invoke and wait (scaled) for its result, error or reject.
+
+        ``check_argument=False`` sends an argument or an operation name the catalogue would
+        refuse (robustness tests); the reply is still validated where the operation is known.
+        """
+        info = self.client.checks.outgoing(operation, argument, check_argument)
+        invoke_id = self.dispatcher.register(operation)
+        try:
+            self._send(Invoke(invoke_id, operation, argument if argument is not None else {}))
+        except BaseException:
+            self.dispatcher.abandon(invoke_id)
+            raise
+        wait = timeout if timeout is not None else self.invoke_timeout
+        reply, elapsed = self.dispatcher.wait_reply(invoke_id, wait)
+        outcome = Outcome(operation, reply, elapsed, scrub=self.client.redactor.text)
+        self.client.checks.reply(info, reply, f"WebSocket {operation} #{invoke_id}")
+        return outcome
+
+    def call_http(
+        self, operation: str, argument: JsonObject | None = None, **kwargs: Any
+    ) -> HttpOutcome:
+        """``/ws/client/<operation>`` over HTTP in this session, recorded in its transcript."""
+        kwargs.setdefault("transcript", self.transcript)
+        return self.client.client(self.session_id, operation, argument, **kwargs)
+
+    # --- events -----------------------------------------------------------------------------
+
+    def wait_for(
+        self, operation: str, where: WhereLike = None, timeout: float | None = None
+    ) -> Invoke:
+        """Consume the first ``operation`` event whose argument matches ``where``.
+
+        ``where`` is a mapping of members the argument must contain (recursively), a callable
+        on the argument, or a :class:`~conformance.client.dispatch.Where` with a description.
+        Raises ``EventTimeout`` listing the events that did arrive.
+        """
+        wait = timeout if timeout is not None else self.event_timeout
+        return self.dispatcher.wait_for(operation, where, wait)
+
+    def assert_quiet(
+        self, operation: str, seconds: float, where: WhereLike = None, *, since: int | None = None
+    ) -> None:
+        """Raise ``UnwantedEvent`` if a matching event arrives within ``seconds`` (scaled)."""
+        self.dispatcher.assert_quiet(operation, seconds, where, since=since)
+
+    def events(self, operation: str | None = None) -> list[Invoke]:
+        """Every event received so far, consumed or not, in arrival order."""
+        return self.dispatcher.events(operation)
+
+    def mark(self) -> int:
+        return self.dispatcher.mark()
+
+    def raise_fault(self) -> None:
+        """Raise the oldest fault the reader found and nobody has reported yet."""
+        self.dispatcher.raise_fault()
+
+    # --- closing ----------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Log off, wait (bounded) for the server to end the session, close; idempotent."""
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        try:
+            if self._ws is not None and not self.dispatcher.closed:
+                self._logoff()
+        finally:
+            self._closing.set()
+            try:
+                self._stack.close()
+            except Exception as exc:  # closing must not mask the test's own outcome
+                self.transcript.note(f"closing the WebSocket failed: {exc!r}")
+            if self._reader is not None:
+                self._reader.join(self.client.target.scale(self.close_timeout) + 1.0)
+                if self._reader.is_alive():
+                    self.transcript.note("the reader thread did not stop in time")
+            self.dispatcher.connection_lost("closed by the suite", expected=True)
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+        if exc_type is None:
+            self.raise_fault()  # a fault nobody reported must not vanish with the session
+
+    def _logoff(self) -> None:
+        try:
+            self.client.checks.outgoing(LOGOFF, {})  # validates our own argument
+            invoke_id = self.dispatcher.register(LOGOFF, raise_faults=False)
+        except (SuiteError, ConformanceViolation) as exc:
+            self.transcript.note(f"not sending {LOGOFF}: {exc}")
+            return
+        self.dispatcher.abandon(invoke_id)  # an event: no reply expected, any reply ignored
+        self._closing.set()  # from now on the server may close the socket
+        try:
+            self._send(Invoke(invoke_id, LOGOFF, {}))
+        except (ConnectionDropped, SessionClosed):
+            return
+        if not self.dispatcher.settle(SESSION_DESTROYED, self.close_timeout):
+            self.transcript.note(
+                f"neither {SESSION_DESTROYED} nor a close from the server within "
+                f"{self.client.target.scale(self.close_timeout):g} s after {LOGOFF}"
+            )
+
+    # --- the socket -------------------------------------------------------------------------
+
+    def _send(self, message: Invoke) -> None:
+        ws = self._ws
+        if ws is None:
+            raise SessionClosed("the session is not connected")
+        text = encode_message(message)
+        with self._send_lock:
+            self.transcript.frame(
+                ">", text, f"invoke {message.operation_name} #{message.invoke_id}"
+            )
+            try:
+                ws.send(text)
+            except ConnectionClosed as exc:
+                raise ConnectionDropped(
+                    f"cannot send {message.operation_name}: the connection is closed "
+                    f"({_close_reason(exc)})"
+                ) from None
+
+    def _read(self) -> None:
+        """The reader thread: never dies silently, always tells the dispatcher why it ends."""
+        ws = self._ws
+        assert ws is not None
+        try:
+            while True:
+                try:
+                    data = ws.recv()
+                except ConnectionClosed as exc:
+                    self.dispatcher.connection_lost(
+                        _close_reason(exc), expected=self._closing.is_set()
+                    )
+                    return
+                self._on_frame(data)
+        except Exception as exc:  # a bug of ours: report it as broken, never swallow it
+            self.dispatcher.fault(
+                SuiteError(f"the session reader failed: {exc!r}"), fail_pending=True
+            )
+            self.dispatcher.connection_lost(f"reader failed: {exc!r}", expected=False)
+
+    def _on_frame(self, data: str | bytes) -> None:
+        if isinstance(data, bytes):
+            self.transcript.frame("<", data, "binary frame")
+            self.dispatcher.fault(
+                RemoteProtocolError(
+                    "a binary WebSocket frame; the channel carries JSON text", data
+                ),
+                fail_pending=True,
+            )
+            return
+        try:
+            messages = parse_frame(data)
+        except RemoteProtocolError as exc:
+            self.transcript.frame("<", data, "unparseable frame")
+            self.dispatcher.fault(exc, fail_pending=True)
+            return
+        label = ", ".join(_label(m) for m in messages) or "empty frame"
+        if not data.lstrip().startswith("["):
+            # Tolerated, but servers send arrays (protocol-notes.md §2): keep it visible.
+            label += " (a bare object, not an array)"
+        self.transcript.frame("<", data, label)
+        self.dispatcher.feed(messages)
+
+
+def _label(message: Message) -> str:
+    if isinstance(message, Invoke):
+        kind = "event" if message.is_event else f"invoke #{message.invoke_id}"
+        return f"{kind} {message.operation_name}"
+    if isinstance(message, Reject):
+        return f"reject #{message.invoke_id} {message.problem.kind} {message.problem.name}"
+    return f"{type(message).__name__.lower()} #{message.invoke_id}"
+
+
+def _close_reason(exc: ConnectionClosed) -> str:
+    if exc.rcvd is None:
+        return "closed without a close frame"
+    reason = f" {exc.rcvd.reason!r}" if exc.rcvd.reason else ""
+    return f"close code {exc.rcvd.code}{reason}"
+
+
+def _os_reason(exc: BaseException) -> str:
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    return f"{type(exc).__name__}: {exc}"

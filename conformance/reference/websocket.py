@@ -1,0 +1,314 @@
+"""The event channel: a WebSocket carrying ROSE messages (protocol-notes §2-§3).
+
+``/ws/client/websocket?x-ucsessionid=<id>`` (also with a trailing slash). A missing or unknown
+session id refuses the upgrade with HTTP 400 and a reject body (invokeProblem 8); a request that
+is no WebSocket upgrade gets 400 too. Never a 500.
+
+Client frames: one ROSE message object (a JSON array of messages is tolerated; each element is
+handled on its own). Server frames: always a JSON array, here of one message. Results, errors
+and rejects carry the session id; events are invokes with invokeID 99999.
+
+Invokes run concurrently, each in its own task, so a slow handler blocks nobody and replies may
+come out of order. Bad input is answered, never punished by closing the connection:
+
+* not JSON text, or an empty array: reject generalProblem badlyStructuredAPDU (invokednull) with
+  the decoder's message in ``details``;
+* JSON that is not a ROSE message: generalProblem unrecognisedAPDU; a ROSE message with members
+  of the wrong type: generalProblem mistypedAPDU (with the invoke id when one can be read);
+* an invoke whose argument is not an object or fails its schema: invokeProblem mistypedArgument;
+* an unknown operation: invokeProblem unrecognisedOperation;
+* an invoke id still running: invokeProblem duplicateInvocation;
+* a sessionID member naming another session: invokeProblem invalidSessionID;
+* a result or error from the client (the server never invokes the client): returnResultProblem
+  or returnErrorProblem unrecognisedInvocation; a reject from the client is only logged.
+
+asnLogoff (an event, 10.2.1) may be sent with any invoke id: the session ends, this channel gets
+asnUserSessionDestroyed (48.2.1) and then closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import Counter
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from conformance.errors import RemoteProtocolError
+from conformance.reference.dispatch import Success, dispatch
+from conformance.reference.hooks import HookPoint
+from conformance.reference.routes import STATE, reject_response, session_id_of
+from conformance.reference.sessions import Session
+from conformance.reference.state import ServerState
+from conformance.rose import (
+    EVENT_INVOKE_ID,
+    Error,
+    GeneralProblem,
+    Invoke,
+    InvokeProblem,
+    Message,
+    Reject,
+    RejectProblem,
+    Result,
+    ReturnErrorProblem,
+    ReturnResultProblem,
+    encode_frame,
+    parse_message,
+    to_json_obj,
+)
+
+__all__ = ["BAD_FRAME_ACTION", "OUTGOING_REPLY", "EventChannel", "websocket_handler"]
+
+log = logging.getLogger("conformance.reference.websocket")
+
+OUTGOING_REPLY: HookPoint[Success | Error | Reject] = HookPoint(
+    "reply.outgoing", "a result, error or reject just before it is sent on the WebSocket"
+)
+BAD_FRAME_ACTION: HookPoint[str] = HookPoint(
+    "frame.bad", 'what an undecodable frame gets: "reject" (correct) or "close"'
+)
+
+_MAX_FRAME = 16 * 1024 * 1024
+_KINDS = frozenset({"invoke", "result", "error", "reject"})
+_CLOSE = None  # queue sentinel: close the socket after what is queued
+
+
+async def websocket_handler(request: web.Request) -> web.StreamResponse:
+    state = request.app[STATE]
+    session_id = session_id_of(request)
+    session = state.sessions.get(session_id)
+    if session is None:
+        what = "no x-ucsessionid given" if not session_id else f"unknown {session_id!r}"
+        return reject_response(InvokeProblem.INVALID_SESSION_ID, f"session id: {what}")
+    ws = web.WebSocketResponse(max_msg_size=_MAX_FRAME)
+    if request.method != "GET" or not ws.can_prepare(request).ok:
+        return reject_response(
+            GeneralProblem.UNRECOGNISED_APDU,
+            "this route is the WebSocket event channel: send a GET with a WebSocket upgrade",
+        )
+    await ws.prepare(request)
+    channel = EventChannel(state, session, ws)
+    await channel.serve()
+    return ws
+
+
+class EventChannel:
+    """One WebSocket connection of a session; the session's event sink."""
+
+    def __init__(self, state: ServerState, session: Session, ws: web.WebSocketResponse) -> None:
+        self.state = state
+        self.session = session
+        self.ws = ws
+        self.loop = asyncio.get_running_loop()
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._closing = False
+
+    # --- EventSink (callable from any thread) ------------------------------------------------
+
+    def deliver(self, event: Invoke) -> None:
+        self._enqueue(encode_frame([event]))
+
+    def close_soon(self) -> None:
+        self._enqueue(_CLOSE)
+
+    def _enqueue(self, item: str | None) -> None:
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self.loop:
+            self._put(item)
+        elif not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._put, item)
+
+    def _put(self, item: str | None) -> None:
+        if self._closing:
+            return  # nothing after the close: not a reply, not an event
+        if item is _CLOSE:
+            self._closing = True
+        self._queue.put_nowait(item)
+
+    # --- the connection ----------------------------------------------------------------------
+
+    async def serve(self) -> None:
+        writer = asyncio.create_task(self._write())
+        self.state.channels.add(self)
+        try:
+            if not self.session.attach(self):  # ended between the lookup and now
+                self.close_soon()
+            async for message in self.ws:
+                if message.type == WSMsgType.TEXT:
+                    self._on_frame(message.data)
+                elif message.type == WSMsgType.BINARY:
+                    # JSON is text, but the bytes may well be UTF-8 JSON: be liberal.
+                    self._on_frame(message.data.decode("utf-8", errors="replace"))
+                else:  # ERROR; CLOSE/CLOSED end the iteration by themselves
+                    break
+        finally:
+            self.session.detach(self)
+            self.state.channels.discard(self)
+            for task in list(self._running.values()):
+                task.cancel()
+            self._put(_CLOSE)
+            try:
+                await asyncio.wait_for(writer, timeout=5)
+            except (TimeoutError, asyncio.CancelledError):
+                writer.cancel()
+
+    async def _write(self) -> None:
+        while True:
+            frame = await self._queue.get()
+            if frame is _CLOSE:
+                break
+            try:
+                await self.ws.send_str(frame)
+            except (ConnectionError, RuntimeError) as exc:
+                log.debug("session %s: send failed: %r", self.session.id, exc)
+                break
+        await self.ws.close()
+
+    def _send(self, message: Success | Error | Reject) -> None:
+        message = self.state.faults.apply(OUTGOING_REPLY, message)
+        if isinstance(message, Success):
+            self._put(_encode_success(message))
+        else:
+            self._put(encode_frame([message]))
+
+    def _reject(self, invoke_id: int | None, problem: RejectProblem, details: str) -> None:
+        self._send(Reject(invoke_id, problem, details, self.session.id))
+
+    # --- input -------------------------------------------------------------------------------
+
+    def _on_frame(self, text: str) -> None:
+        try:
+            value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+        except (ValueError, RecursionError) as exc:
+            self._bad_frame(None, GeneralProblem.BADLY_STRUCTURED_APDU, f"not JSON text: {exc}")
+            return
+        items = value if isinstance(value, list) else [value]
+        if not items:
+            self._bad_frame(None, GeneralProblem.BADLY_STRUCTURED_APDU, "empty array: no message")
+        for item in items:
+            self._on_item(item)
+
+    def _bad_frame(self, invoke_id: int | None, problem: RejectProblem, details: str) -> None:
+        if self.state.faults.apply(BAD_FRAME_ACTION, "reject") == "close":
+            self.close_soon()
+        else:
+            self._reject(invoke_id, problem, details)
+
+    def _on_item(self, item: Any) -> None:
+        invoke_id = _invoke_id_of(item)
+        body = item.get("invoke") if isinstance(item, dict) else None
+        argument = body.get("argument") if isinstance(body, dict) else None
+        if argument is not None and not isinstance(argument, dict) and invoke_id is not None:
+            self._reject(
+                invoke_id,
+                InvokeProblem.MISTYPED_ARGUMENT,
+                f"argument must be a JSON object, got {json.dumps(argument)[:100]}",
+            )
+            return
+        try:
+            message = parse_message(item)
+        except RemoteProtocolError as exc:
+            known = isinstance(item, dict) and bool(_KINDS & item.keys())
+            problem = GeneralProblem.MISTYPED_APDU if known else GeneralProblem.UNRECOGNISED_APDU
+            self._bad_frame(invoke_id, problem, str(exc))
+            return
+        self._on_message(message)
+
+    def _on_message(self, message: Message) -> None:
+        if isinstance(message, Result):
+            self._reject(
+                message.invoke_id,
+                ReturnResultProblem.UNRECOGNISED_INVOCATION,
+                "the server invoked nothing that this result could answer",
+            )
+        elif isinstance(message, Error):
+            self._reject(
+                message.invoke_id,
+                ReturnErrorProblem.UNRECOGNISED_INVOCATION,
+                "the server invoked nothing that this error could answer",
+            )
+        elif isinstance(message, Reject):
+            log.info("session %s: client sent %r", self.session.id, message)
+        else:
+            self._on_invoke(message)
+
+    def _on_invoke(self, invoke: Invoke) -> None:
+        if invoke.session_id is not None and invoke.session_id != self.session.id:
+            self._reject(
+                invoke.invoke_id,
+                InvokeProblem.INVALID_SESSION_ID,
+                f"sessionID {invoke.session_id!r} is not this channel's session",
+            )
+            return
+        # Events (99999) from the client expect no reply, so they cannot be duplicates.
+        if invoke.invoke_id != EVENT_INVOKE_ID and invoke.invoke_id in self._running:
+            self._reject(
+                invoke.invoke_id,
+                InvokeProblem.DUPLICATE_INVOCATION,
+                f"invokeID {invoke.invoke_id} is still being processed",
+            )
+            return
+        task = asyncio.create_task(self._run(invoke))
+        if invoke.invoke_id != EVENT_INVOKE_ID:
+            self._running[invoke.invoke_id] = task
+            task.add_done_callback(lambda _: self._running.pop(invoke.invoke_id, None))
+
+    async def _run(self, invoke: Invoke) -> None:
+        session = self.session
+        user = self.state.directory.user(session.user)
+        if session.closed or user is None:
+            self._reject(invoke.invoke_id, InvokeProblem.INVALID_SESSION_ID, "session ended")
+            return
+        try:
+            outcome = await dispatch(self.state, invoke, user, session, "websocket")
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.state.internal_error(f"{invoke.operation_name} over WebSocket: {exc!r}")
+            self._reject(
+                invoke.invoke_id, InvokeProblem.RESOURCE_LIMITATION, f"internal error: {exc!r}"
+            )
+            return
+        if outcome is not None:
+            self._send(outcome)
+
+
+def _encode_success(success: Success) -> str:
+    if isinstance(success.result, dict):
+        return encode_frame([Result(success.invoke_id, success.result, 0, success.session_id)])
+    # rose.Result carries objects only, but two result types are arrays (see dispatch.Success):
+    # frame an empty result with the core and put the array in its place.
+    envelope = to_json_obj(Result(success.invoke_id, None, 0, success.session_id))
+    envelope["result"]["result"]["result"] = success.result
+    return json.dumps([envelope], ensure_ascii=False, separators=(",", ":"))
+
+
+def _invoke_id_of(item: Any) -> int | None:
+    """The invoke id of a (possibly malformed) message, to address the reject to it."""
+    if not isinstance(item, dict):
+        return None
+    for kind, key in (("invoke", "invokeID"), ("result", "invokeID"), ("error", "invokedID")):
+        body = item.get(kind)
+        if isinstance(body, dict):
+            value = body.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                return value
+    return None
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        dupes = sorted(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
+        raise ValueError(f"duplicate object keys {dupes}")
+    return obj
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
