@@ -166,8 +166,9 @@ def _check_id(value: object, what: str) -> None:
     _check(_is_int(value) and value >= 0, what, "a non-negative int", value)
 
 
-def _check_optional(value: object, cls: type, what: str) -> None:
-    _check(value is None or isinstance(value, cls), what, f"{cls.__name__} or None", value)
+def _check_optional(value: object, cls: type | tuple[type, ...], what: str) -> None:
+    names = " or ".join(c.__name__ for c in (cls if isinstance(cls, tuple) else (cls,)))
+    _check(value is None or isinstance(value, cls), what, f"{names} or None", value)
 
 
 @dataclass(frozen=True)
@@ -223,21 +224,27 @@ def _check_reply_id(invoke_id: object) -> None:
 
 @dataclass(frozen=True)
 class Result:
-    """The successful answer to an invoke; ``result`` is the payload object, or None if empty."""
+    """The successful answer to an invoke; ``result`` is the payload, or None if empty.
+
+    The payload is an object, except for the two operations whose result type is an array
+    (asnMgmtGetMeshNodeConfigs, asnMgmtGetMeshNodeStatuses).
+    """
 
     invoke_id: int
-    result: JsonObject | None
+    result: JsonObject | list[Any] | None
     result_value: int = 0
     session_id: str | None = None
 
     def __post_init__(self) -> None:
         _check_reply_id(self.invoke_id)
-        _check_optional(self.result, dict, "result")
+        _check_optional(self.result, (dict, list), "result")
         _check(_is_int(self.result_value), "result_value", "an int", self.result_value)
         _check_optional(self.session_id, str, "session_id")
 
     @classmethod
-    def for_invoke(cls, invoke: Invoke, result: JsonObject | None, result_value: int = 0) -> Result:
+    def for_invoke(
+        cls, invoke: Invoke, result: JsonObject | list[Any] | None, result_value: int = 0
+    ) -> Result:
         """The result answering ``invoke``, echoing its id and session id."""
         return cls(invoke.invoke_id, result, result_value, invoke.session_id)
 

@@ -44,7 +44,7 @@ from conformance.client.outcome import (
     decode_http,
 )
 from conformance.client.target import Target, UcsidPlacement
-from conformance.client.transcript import Transcript
+from conformance.client.transcript import Transcript, redact_logging
 from conformance.errors import TargetUnreachable
 from conformance.rose import JsonObject
 
@@ -101,7 +101,9 @@ class HttpClient:
         self.target = target
         self.transcript = transcript if transcript is not None else Transcript()
         self.redactor = self.transcript.redactor
+        secrets = tuple(secrets)
         self.redactor.add(*secrets)
+        redact_logging(secrets)
         self.checks = Checks(
             catalog if catalog is not None else default_catalog(), self.redactor, strict=strict
         )

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from conformance.client.exceptions import OperationNotImplemented, UnexpectedOutcome
 from conformance.errors import ConformanceViolation, RemoteProtocolError
@@ -198,7 +198,7 @@ class HttpOutcome:
     operation: str
     kind: OutcomeKind
     response: HttpResponse
-    payload: JsonObject | None
+    payload: JsonObject | list[Any] | None
     form: BodyForm | None = None
     message: Result | Error | Reject | None = None
 
@@ -228,13 +228,14 @@ class HttpOutcome:
         body = "" if self.payload is None else " " + json.dumps(self.payload, ensure_ascii=False)
         return self.response.scrub(head + body)[: PREVIEW + len(head)]
 
-    def expect_result(self) -> JsonObject:
-        """The result object; raises if the call did not succeed."""
+    def expect_result(self) -> Any:
+        """The result (an object; a list for the two array-typed results); raises if the call
+        did not succeed."""
         return _expect(self, OutcomeKind.RESULT)
 
     def expect_error(self) -> JsonObject:
         """The error object; raises if the outcome is not an (operation) error."""
-        return _expect(self, OutcomeKind.ERROR)
+        return cast(JsonObject, _expect(self, OutcomeKind.ERROR))
 
     def expect_reject(self) -> Reject:
         if not isinstance(self.message, Reject):
@@ -272,7 +273,7 @@ class Outcome:
         return isinstance(self.message, Reject) and _unrecognised(self.message)
 
     @property
-    def payload(self) -> JsonObject | None:
+    def payload(self) -> JsonObject | list[Any] | None:
         if isinstance(self.message, Result):
             return self.message.result
         return self.message.error if isinstance(self.message, Error) else None
@@ -288,11 +289,12 @@ class Outcome:
             text = f"result {json.dumps(msg.result, ensure_ascii=False)}"
         return self.scrub(text)[:PREVIEW]
 
-    def expect_result(self) -> JsonObject:
+    def expect_result(self) -> Any:
+        """The result payload (an object; a list for the two array-typed results)."""
         return _expect(self, OutcomeKind.RESULT)
 
     def expect_error(self) -> JsonObject:
-        return _expect(self, OutcomeKind.ERROR)
+        return cast(JsonObject, _expect(self, OutcomeKind.ERROR))
 
     def expect_reject(self) -> Reject:
         if not isinstance(self.message, Reject):
@@ -304,7 +306,8 @@ def _unrecognised(reject: Reject) -> bool:
     return reject.problem == InvokeProblem.UNRECOGNISED_OPERATION
 
 
-def _expect(outcome: HttpOutcome | Outcome, kind: OutcomeKind) -> JsonObject:
+def _expect(outcome: HttpOutcome | Outcome, kind: OutcomeKind) -> Any:
+    """The payload: an object, or a list for the two operations with array results."""
     if outcome.kind is kind:
         return outcome.payload if outcome.payload is not None else {}
     if outcome.not_implemented and isinstance(outcome.message, Reject):
@@ -317,7 +320,7 @@ def _expect(outcome: HttpOutcome | Outcome, kind: OutcomeKind) -> JsonObject:
 
 # --- decoding an HTTP response ---------------------------------------------------------------
 
-Validate = Callable[[JsonObject], None]
+Validate = Callable[[Any], None]
 
 
 def decode_http(
@@ -342,6 +345,12 @@ def decode_http(
     if status not in (200, 400, 502):
         raise response.violation("HTTP 200, 400, 401 or 502")
     body = response.json()
+    if status == 200 and isinstance(body, list):
+        # The two array-typed results (asnMgmtGetMeshNode*) come as a bare JSON array.
+        outcome = HttpOutcome(response.operation, OutcomeKind.RESULT, response, body, BodyForm.BARE)
+        if validate_result is not None:
+            validate_result(body)
+        return outcome
     if not isinstance(body, dict):
         raise response.violation(
             "a JSON object", f"HTTP {status} with a JSON {type(body).__name__}"

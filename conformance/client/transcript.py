@@ -22,6 +22,7 @@ What counts as a secret (:class:`Redactor`):
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from collections import deque
@@ -33,7 +34,7 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlsplit, urlunsplit
 
 from conformance.errors import SchemaViolation
 
-__all__ = ["MASK", "Entry", "Redactor", "Transcript", "is_secret_name"]
+__all__ = ["MASK", "Entry", "Redactor", "Transcript", "is_secret_name", "redact_logging"]
 
 MASK = "***"
 
@@ -285,3 +286,37 @@ class Transcript:
         entry = Entry(datetime.now(UTC), channel, direction, label, headers, body)
         with self._lock:
             self._entries.append(entry)
+
+
+_LOG_REDACTOR = Redactor()
+_LOG_LOCK = threading.Lock()
+_log_factory_installed = False
+
+
+def redact_logging(secrets: Iterable[str] = ()) -> None:
+    """Scrub secrets from every log record made in this process from now on.
+
+    Libraries log what they send: urllib3 the request line with ``?pass=`` or ``?token=``,
+    websockets the frames. Reports capture logs, so each record's message is redacted when it
+    is made, by the same rules as transcripts plus every secret registered here.
+    """
+    global _log_factory_installed
+    _LOG_REDACTOR.add(*secrets)
+    with _LOG_LOCK:
+        if _log_factory_installed:
+            return
+        previous = logging.getLogRecordFactory()
+
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            try:
+                message = record.getMessage()
+            except (TypeError, ValueError):  # a malformed format: leave it to logging
+                return record
+            clean = _LOG_REDACTOR.text(message)
+            if clean != message:
+                record.msg, record.args = clean, None
+            return record
+
+        logging.setLogRecordFactory(factory)
+        _log_factory_installed = True

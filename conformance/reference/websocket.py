@@ -56,7 +56,6 @@ from conformance.rose import (
     ReturnResultProblem,
     encode_frame,
     parse_message,
-    to_json_obj,
 )
 
 __all__ = ["BAD_FRAME_ACTION", "OUTGOING_REPLY", "EventChannel", "websocket_handler"]
@@ -280,13 +279,7 @@ class EventChannel:
 
 
 def _encode_success(success: Success) -> str:
-    if isinstance(success.result, dict):
-        return encode_frame([Result(success.invoke_id, success.result, 0, success.session_id)])
-    # rose.Result carries objects only, but two result types are arrays (see dispatch.Success):
-    # frame an empty result with the core and put the array in its place.
-    envelope = to_json_obj(Result(success.invoke_id, None, 0, success.session_id))
-    envelope["result"]["result"]["result"] = success.result
-    return json.dumps([envelope], ensure_ascii=False, separators=(",", ":"))
+    return encode_frame([Result(success.invoke_id, success.result, 0, success.session_id)])
 
 
 def _invoke_id_of(item: Any) -> int | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from conformance.catalog import default_catalog
 from conformance.client.exceptions import OperationNotImplemented, UnexpectedOutcome
 from conformance.client.outcome import (
     BodyForm,
@@ -182,9 +183,24 @@ def test_result_is_validated() -> None:
     assert seen == [{"sToken": "a"}]
 
 
-def test_result_that_is_not_an_object_is_a_violation() -> None:
+def test_an_array_result_is_checked_by_the_result_schema() -> None:
+    """Two result types are arrays (asnMgmtGetMeshNode*); for any other, the schema objects."""
+    catalog = default_catalog()
+
+    def contact(value: object) -> None:
+        catalog.validate("AsnGetLoggedInContactResult", value)
+
+    def mesh(value: object) -> None:
+        catalog.validate("AsnMgmtMeshNodeConfigs", value)
+
+    with pytest.raises(ConformanceViolation, match="expected object"):
+        decode_http(response(200, [1, 2]), validate_result=contact)
+    assert decode_http(response(200, []), validate_result=mesh).payload == []
+
+
+def test_a_scalar_result_is_a_violation() -> None:
     with pytest.raises(ConformanceViolation, match="expected a JSON object, got HTTP 200"):
-        decode_http(response(200, [1, 2]))
+        decode_http(response(200, 7))
 
 
 def test_malformed_rose_result_is_a_violation() -> None:
