@@ -244,6 +244,11 @@ class Session:
 
     # --- closing ----------------------------------------------------------------------------
 
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has run (the session is logged off and its socket shut)."""
+        return self._closed
+
     def close(self) -> None:
         """Log off, wait (bounded) for the server to end the session, close; idempotent."""
         with self._close_lock:

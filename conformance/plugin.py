@@ -1,0 +1,345 @@
+"""The pytest plugin of the conformance suites: options, target set-up, fixtures and markers.
+
+Loaded through the ``pytest11`` entry point, so ``pytest suites/`` needs nothing else. Without
+``--target`` the embedded reference server is started once per run (once per xdist worker) on
+a free loopback port and ``profiles/embedded.toml`` describes it; with ``--target URL
+--profile FILE`` the same tests run against a real UCServer.
+
+Outcomes (design.md): a test that raised an ``AssertionError`` (a conformance violation) has
+*failed*; one whose operation the target rejected as unrecognisedOperation is *not
+implemented* (reported as a skip with that reason); one skipped for a capability the profile
+lacks is *skipped*; anything else that went wrong is an *error* (the suite, the profile or the
+network broke). Each report carries the class as the user property ``conformance_outcome``.
+
+Configuration is read once in ``pytest_configure`` into a frozen :class:`Settings` kept in
+``config.stash``; a bad option or profile stops the run with one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.client import Basic, HttpClient, Session, Target
+from conformance.client.auth import Auth
+from conformance.client.exceptions import OperationNotImplemented
+from conformance.errors import ProfileError, SuiteError
+from conformance.profile import EMBEDDED_PROFILE, Profile, load_profile
+
+__all__ = ["OUTCOME_PROPERTY", "SessionFactory", "Settings"]
+
+OUTCOME_PROPERTY = "conformance_outcome"
+NOT_IMPLEMENTED = "not implemented"
+
+MARKERS = (
+    "module(name): the protocol module a test belongs to (e.g. 'ChatV2')",
+    "spec(section, line=None): the document section (and line) the test checks",
+    "requires(expression): skip unless the profile offers it, e.g. "
+    "'cti.lines>=2', 'users.disabled>=1', 'capability:agent.ttl_above_max'",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The run's configuration, validated once."""
+
+    profile: Profile
+    target_url: str | None
+    """None: start the embedded reference server."""
+    ucsid: str
+    timeout_factor: float
+    strict_schemas: bool
+    faults: tuple[str, ...]
+
+    @property
+    def embedded(self) -> bool:
+        return self.target_url is None
+
+
+SETTINGS = pytest.StashKey[Settings]()
+# What a test exchanged with the target, rendered on demand for its report (name, render).
+TRANSCRIPTS = pytest.StashKey[list[tuple[str, Callable[[], str]]]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("ucserver-conformance", "UCServer conformance suite")
+    group.addoption(
+        "--target",
+        metavar="URL",
+        help="base URL of the server under test (default: the embedded reference server)",
+    )
+    group.addoption(
+        "--profile",
+        metavar="FILE",
+        help="target profile, TOML (default: profiles/embedded.toml)",
+    )
+    group.addoption("--ucsid", help="the UCSID to address (default: the profile's)")
+    group.addoption(
+        "--timeout-factor",
+        type=float,
+        default=1.0,
+        metavar="F",
+        help="scale every wait by F for slow targets (default: 1)",
+    )
+    group.addoption(
+        "--strict-schemas",
+        action="store_true",
+        help="report members the document does not define as violations",
+    )
+    group.addoption(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="embedded target only: switch on a named fault of the reference server",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for text in MARKERS:
+        config.addinivalue_line("markers", text)
+    config.stash[SETTINGS] = _settings(config)
+
+
+def _settings(config: pytest.Config) -> Settings:
+    target = config.getoption("target")
+    profile_path = config.getoption("profile")
+    faults = tuple(config.getoption("fault"))
+    factor = config.getoption("timeout_factor")
+    if target and faults:
+        raise pytest.UsageError("--fault applies to the embedded reference server, not --target")
+    if target and not profile_path:
+        raise pytest.UsageError("--target needs --profile FILE (users and lines of that server)")
+    if not factor > 0:
+        raise pytest.UsageError(f"--timeout-factor must be positive, got {factor}")
+    try:
+        profile = load_profile(Path(profile_path) if profile_path else EMBEDDED_PROFILE)
+    except ProfileError as error:
+        raise pytest.UsageError(str(error)) from None
+    if faults:
+        from conformance.reference.faults import FAULTS  # only fault runs need the server
+
+        unknown = sorted(set(faults) - set(FAULTS))
+        if unknown:
+            raise pytest.UsageError(f"unknown fault(s) {unknown}; known: {sorted(FAULTS)}")
+    return Settings(
+        profile=profile,
+        target_url=target.rstrip("/") if target else None,
+        ucsid=config.getoption("ucsid") or profile.target.ucsid,
+        timeout_factor=factor,
+        strict_schemas=bool(config.getoption("strict_schemas")),
+        faults=faults,
+    )
+
+
+# --- fixtures ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def conformance_settings(pytestconfig: pytest.Config) -> Settings:
+    return pytestconfig.stash[SETTINGS]
+
+
+@pytest.fixture(scope="session")
+def profile(conformance_settings: Settings) -> Profile:
+    """The target profile: users, lines, agent groups and capabilities."""
+    return conformance_settings.profile
+
+
+@pytest.fixture(scope="session")
+def reference_server(conformance_settings: Settings) -> Iterator[Any]:
+    """The embedded reference server, or None when the run has a ``--target``."""
+    if not conformance_settings.embedded:
+        yield None
+        return
+    from conformance.reference import ReferenceServer  # only the embedded run needs aiohttp
+
+    with ReferenceServer(
+        conformance_settings.profile, faults=conformance_settings.faults
+    ) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def target(conformance_settings: Settings, reference_server: Any) -> Target:
+    """Where the suite sends its requests."""
+    settings = conformance_settings
+    base = Target.from_profile(settings.profile.target, timeout_factor=settings.timeout_factor)
+    url = reference_server.url if reference_server is not None else settings.target_url
+    assert url is not None  # Settings: no --target means the embedded server
+    return Target(
+        url=url,
+        ucsid=settings.ucsid,
+        verify=False if reference_server is not None else base.verify,
+        timeout=base.timeout,
+        timeout_factor=settings.timeout_factor,
+    )
+
+
+@pytest.fixture
+def direct(
+    target: Target, conformance_settings: Settings, request: pytest.FixtureRequest
+) -> HttpClient:
+    """An HTTP client for ``/ws/direct``, ``/ws/client`` and ``/ws/public`` of the target."""
+    client = HttpClient(
+        target,
+        secrets=conformance_settings.profile.secrets(),
+        strict=conformance_settings.strict_schemas,
+    )
+    _transcripts(request).append(("http transcript", client.transcript.render))
+    return client
+
+
+class SessionFactory:
+    """Opens sessions as profile users; every session is closed when the test ends."""
+
+    def __init__(
+        self,
+        client: HttpClient,
+        profile: Profile,
+        transcripts: list[tuple[str, Callable[[], str]]] | None = None,
+    ) -> None:
+        self.client = client
+        self.profile = profile
+        self.sessions: list[Session] = []
+        self._transcripts = transcripts if transcripts is not None else []
+
+    def __call__(self, alias: str = "alice", *, auth: Auth | None = None, **kwargs: Any) -> Session:
+        label = (
+            f"session {len(self.sessions) + 1} ({alias if auth is None else type(auth).__name__})"
+        )
+        if auth is None:
+            user = self.profile.user(alias)
+            auth = Basic(user.name, user.password)
+        session = Session.open(self.client, auth, **kwargs)
+        self.sessions.append(session)
+        self._transcripts.append((f"{label} transcript", session.transcript.render))
+        return session
+
+    def close_all(self) -> None:
+        for session in self.sessions:
+            session.close()
+
+
+@pytest.fixture
+def session_factory(
+    direct: HttpClient, conformance_settings: Settings, request: pytest.FixtureRequest
+) -> Iterator[SessionFactory]:
+    """``session_factory("bob")`` opens a session as the profile user ``bob``."""
+    factory = SessionFactory(direct, conformance_settings.profile, _transcripts(request))
+    try:
+        yield factory
+    finally:
+        factory.close_all()
+
+
+def _transcripts(request: pytest.FixtureRequest) -> list[tuple[str, Callable[[], str]]]:
+    node: pytest.Item = request.node
+    return node.stash.setdefault(TRANSCRIPTS, [])
+
+
+# --- markers -------------------------------------------------------------------------------
+
+_COMPARISON = re.compile(r"\s*([a-z_.:]+)\s*(?:(>=|<=|==|>|<)\s*(\d+))?\s*")
+_OPERATORS: dict[str, Callable[[int, int], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "==": operator.eq,
+    ">": operator.gt,
+    "<": operator.lt,
+}
+
+
+def requirement_unmet(expression: str, profile: Profile) -> str | None:
+    """Why the profile does not satisfy ``expression``, or None when it does.
+
+    ``cti.lines>=2``, ``agent.groups>=1``, ``users>=3`` (enabled users), ``users.disabled>=1``,
+    ``capability:NAME`` (set and truthy) or ``capability:NAME>=N``.
+    """
+    match = _COMPARISON.fullmatch(expression)
+    if match is None:
+        raise SuiteError(f"requires({expression!r}): not a requirement expression")
+    name, op, number = match.groups()
+    value: Any
+    if name.startswith("capability:"):
+        value = profile.capability(name.removeprefix("capability:"))
+        if op is None:
+            return None if value else f"the profile does not offer {name}"
+    else:
+        counts = {
+            "cti.lines": len(profile.cti.lines),
+            "agent.groups": len(profile.agent.groups),
+            "users": len(profile.enabled_users()),
+            "users.disabled": sum(1 for u in profile.users.values() if u.disabled),
+        }
+        if name not in counts:
+            raise SuiteError(f"requires({expression!r}): unknown name {name!r}")
+        value = counts[name]
+        if op is None:
+            op, number = ">=", "1"
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"the profile's {name} is {value!r}, not a number to compare"
+    if not _OPERATORS[op](value, int(number)):
+        return f"the profile lacks {name}{op}{number} (it has {value!r})"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    profile = config.stash[SETTINGS].profile
+    for item in items:
+        for marker in item.iter_markers("requires"):
+            for expression in marker.args:
+                reason = requirement_unmet(expression, profile)
+                if reason is not None:
+                    item.add_marker(pytest.mark.skip(reason=reason))
+
+
+# --- outcomes ------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call" or report.failed:
+        for name, render in item.stash.get(TRANSCRIPTS, []):
+            text = render()
+            if text:
+                report.sections.append((f"{name} ({report.when})", text))
+    excinfo = call.excinfo
+    if excinfo is not None and excinfo.errisinstance(OperationNotImplemented):
+        # The target does not offer the operation: its own verdict, not a failure.
+        report.outcome = "skipped"
+        path, line, _ = item.location
+        report.longrepr = (str(path), (line or 0) + 1, f"{NOT_IMPLEMENTED}: {excinfo.value}")
+        _record_outcome(item, report, NOT_IMPLEMENTED)
+    elif report.when == "call" or report.outcome != "passed":
+        _record_outcome(item, report, classify(report, excinfo))
+    return report
+
+
+def _record_outcome(item: pytest.Item, report: pytest.TestReport, outcome: str) -> None:
+    """Once per test (the first phase that decides it); on the item too, because JUnit XML
+    reads the properties of the teardown report, which copies the item's."""
+    if any(name == OUTCOME_PROPERTY for name, _ in item.user_properties):
+        return
+    item.user_properties.append((OUTCOME_PROPERTY, outcome))
+    report.user_properties.append((OUTCOME_PROPERTY, outcome))
+
+
+def classify(report: pytest.TestReport, excinfo: pytest.ExceptionInfo[BaseException] | None) -> str:
+    """passed / failed / skipped / error, as design.md defines them."""
+    if report.skipped:
+        return "skipped"
+    if report.passed:
+        return "passed"
+    if report.when == "call" and excinfo is not None and excinfo.errisinstance(AssertionError):
+        return "failed"
+    return "error"

@@ -1,0 +1,171 @@
+"""conformance.plugin, exercised the way pytest users meet it (pytester, in-process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conformance.plugin import OUTCOME_PROPERTY, requirement_unmet
+from conformance.profile import EMBEDDED_PROFILE, load_profile
+
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestAssertRewriteWarning")
+
+
+def outcomes(result: pytest.RunResult) -> dict[str, str]:
+    """Test name -> the plugin's outcome class, read from the JUnit XML it wrote."""
+    import xml.etree.ElementTree as ElementTree
+
+    tree = ElementTree.parse(result.xml)  # type: ignore[attr-defined]
+    found = {}
+    for case in tree.iter("testcase"):
+        for prop in case.iter("property"):
+            if prop.get("name") == OUTCOME_PROPERTY:
+                found[case.get("name", "")] = prop.get("value", "")
+    return found
+
+
+@pytest.fixture
+def run(pytester: pytest.Pytester) -> object:
+    def runner(source: str, *args: str) -> pytest.RunResult:
+        pytester.makepyfile(test_suite=source)
+        xml = pytester.path / "junit.xml"
+        result = pytester.runpytest_inprocess(
+            "-p", "no:cacheprovider", f"--junitxml={xml}", "-o", "junit_family=xunit1", *args
+        )
+        result.xml = xml  # type: ignore[attr-defined]
+        return result
+
+    return runner
+
+
+def test_embedded_target_serves_the_fixtures(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        """
+        from conformance.client import QueryCredentials
+
+        def test_direct(direct, profile, reference_server):
+            alice = profile.user("alice")
+            auth = QueryCredentials(alice.name, alice.password)
+            assert reference_server is not None
+            got = direct.direct("asnGetLoggedInContact", {}, auth=auth).expect_result()
+            assert got["u8sLoggedInUser"] == alice.name
+
+        def test_session(session_factory):
+            session = session_factory("bob")
+            got = session.invoke("asnGetLoggedInContact", {}).expect_result()
+            assert got["u8sLoggedInUser"] == "bob"
+        """
+    )
+    result.assert_outcomes(passed=2)
+    assert outcomes(result) == {"test_direct": "passed", "test_session": "passed"}
+
+
+def test_outcome_classes(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        """
+        import pytest
+        from conformance.errors import SuiteError
+
+        def test_violation():
+            assert 1 == 2, "the server is wrong"
+
+        def test_broken():
+            raise SuiteError("the network broke")
+
+        def test_not_implemented(session_factory):
+            session_factory("alice").invoke(
+                "asnNoSuchOperation", {}, check_argument=False
+            ).expect_result()
+
+        @pytest.mark.requires("cti.lines>=99")
+        def test_needs_more_lines():
+            pass
+        """,
+        "-rs",
+    )
+    result.assert_outcomes(passed=0, failed=2, skipped=2)
+    assert outcomes(result) == {
+        "test_violation": "failed",
+        "test_broken": "error",
+        "test_not_implemented": "not implemented",
+        "test_needs_more_lines": "skipped",
+    }
+    result.stdout.fnmatch_lines(
+        [
+            "*not implemented: asnNoSuchOperation*",
+            "*the profile lacks cti.lines>=99 (it has 6)*",
+        ]
+    )
+
+
+def test_sessions_are_closed_and_transcripts_attached_when_a_test_fails(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        """
+        SEEN = []
+
+        def test_fails(session_factory):
+            SEEN.append(session_factory("carol"))
+            assert False
+
+        def test_closed_afterwards():
+            assert SEEN[0].closed
+        """,
+        "-rA",
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*session 1 (carol) transcript*", "*createsession*"])
+    assert "carol-pw" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--profile", "/nonexistent.toml"), "ERROR: /nonexistent.toml: no such file"),
+        (("--target", "http://127.0.0.1:9"), "ERROR: --target needs --profile FILE*"),
+        (("--fault", "no.such-fault"), "ERROR: unknown fault(s) ?'no.such-fault'?; known: *"),
+        (("--timeout-factor", "0"), "ERROR: --timeout-factor must be positive*"),
+    ],
+)
+def test_bad_options_stop_the_run_with_one_line(
+    pytester: pytest.Pytester, args: tuple[str, ...], message: str
+) -> None:
+    pytester.makepyfile(test_x="def test_x(): pass")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", *args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+    assert "Traceback" not in result.stderr.str()
+
+
+def test_a_fault_reaches_the_embedded_server(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        """
+        def test_faults(reference_server):
+            assert "logon.wrong-status" in reference_server.faults
+        """,
+        "--fault",
+        "logon.wrong-status",
+    )
+    result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("expression", "unmet"),
+    [
+        ("cti.lines>=2", None),
+        ("cti.lines>=99", "the profile lacks cti.lines>=99 (it has 6)"),
+        ("users.disabled", None),
+        ("agent.groups==2", None),
+        ("capability:no.such", "the profile does not offer capability:no.such"),
+    ],
+)
+def test_requirement_expressions(expression: str, unmet: str | None) -> None:
+    assert requirement_unmet(expression, load_profile(EMBEDDED_PROFILE)) == unmet
+
+
+def test_plugin_is_registered_through_the_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    names = {ep.value for ep in entry_points(group="pytest11")}
+    assert "conformance.plugin" in names
+    assert Path(EMBEDDED_PROFILE).exists()
