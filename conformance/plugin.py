@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from conformance.catalog import default_catalog
 from conformance.client import Basic, HttpClient, Session, Target
 from conformance.client.auth import Auth
 from conformance.client.exceptions import OperationNotImplemented
@@ -65,6 +66,8 @@ class Settings:
 SETTINGS = pytest.StashKey[Settings]()
 # What a test exchanged with the target, rendered on demand for its report (name, render).
 TRANSCRIPTS = pytest.StashKey[list[tuple[str, Callable[[], str]]]]()
+# The test's HTTP clients (their coverage: operations sent, events received, validations).
+CLIENTS = pytest.StashKey[list[HttpClient]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -193,6 +196,8 @@ def direct(
         strict=conformance_settings.strict_schemas,
     )
     _transcripts(request).append(("http transcript", client.transcript.render))
+    node: pytest.Item = request.node
+    node.stash.setdefault(CLIENTS, []).append(client)
     return client
 
 
@@ -298,6 +303,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 reason = requirement_unmet(expression, profile)
                 if reason is not None:
                     item.add_marker(pytest.mark.skip(reason=reason))
+        _label_for_allure(item)
+
+
+def _label_for_allure(item: pytest.Item) -> None:
+    """Allure's tree: epic = module, feature = operation (from the section), story = test."""
+    module = item.get_closest_marker("module")
+    if module is None or not module.args:
+        return
+    item.add_marker(pytest.mark.allure_label(str(module.args[0]), label_type="epic"))
+    sections = {str(m.args[0]): m.kwargs.get("line") for m in item.iter_markers("spec") if m.args}
+    features = sorted({_SECTIONS.get(section, section) for section in sections})
+    if features:
+        item.add_marker(pytest.mark.allure_label(*features, label_type="feature"))
+    item.add_marker(pytest.mark.allure_label(item.name.split("[")[0], label_type="story"))
+    for section, line in sections.items():
+        anchor = f"#L{line}" if line else ""
+        item.add_marker(
+            pytest.mark.allure_link(
+                f"{DOCUMENT}{anchor}", link_type="link", name=f"document section {section}"
+            )
+        )
+
+
+DOCUMENT = "schemas/source/UCServer_Client_Access_Protocol_6.1.0.339.txt"
+# Document section -> operation or event name, for reports.
+_SECTIONS = {op.section: op.name for op in default_catalog().operations()}
 
 
 # --- outcomes ------------------------------------------------------------------------------
@@ -326,12 +357,38 @@ def pytest_runtest_makereport(
 
 
 def _record_outcome(item: pytest.Item, report: pytest.TestReport, outcome: str) -> None:
-    """Once per test (the first phase that decides it); on the item too, because JUnit XML
-    reads the properties of the teardown report, which copies the item's."""
+    """The test's outcome class, module, sections and coverage as user properties.
+
+    Once per test (the first phase that decides it); on the item too, because JUnit XML
+    reads the properties of the teardown report, which copies the item's.
+    """
     if any(name == OUTCOME_PROPERTY for name, _ in item.user_properties):
         return
-    item.user_properties.append((OUTCOME_PROPERTY, outcome))
-    report.user_properties.append((OUTCOME_PROPERTY, outcome))
+    properties = [(OUTCOME_PROPERTY, outcome), *report_properties(item)]
+    item.user_properties.extend(properties)
+    report.user_properties.extend(properties)
+
+
+def report_properties(item: pytest.Item) -> list[tuple[str, str]]:
+    """Traceability and coverage of one test, for reports (names prefixed ``conformance_``)."""
+    found: list[tuple[str, str]] = []
+    module = item.get_closest_marker("module")
+    if module is not None and module.args:
+        found.append(("conformance_module", str(module.args[0])))
+    sections = [str(m.args[0]) for m in item.iter_markers("spec") if m.args]
+    if sections:
+        found.append(("conformance_spec", " ".join(sections)))
+    clients = item.stash.get(CLIENTS, [])
+    operations = sorted({op for c in clients for op in c.checks.coverage.operations})
+    events = sorted({ev for c in clients for ev in c.checks.coverage.events})
+    validations = sum(c.checks.coverage.validations for c in clients)
+    if operations:
+        found.append(("conformance_operations", " ".join(operations)))
+    if events:
+        found.append(("conformance_events", " ".join(events)))
+    if validations:
+        found.append(("conformance_validations", str(validations)))
+    return found
 
 
 def classify(report: pytest.TestReport, excinfo: pytest.ExceptionInfo[BaseException] | None) -> str:

@@ -11,16 +11,45 @@ Two directions, two trees (conformance.errors):
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
 from conformance.catalog import Catalog, OperationInfo, UnknownName
 from conformance.client.exceptions import ArgumentInvalid, UnknownOperation
 from conformance.client.transcript import Redactor
 from conformance.errors import ConformanceViolation, SchemaViolation
 from conformance.rose import Error, Invoke, JsonObject, Reject, Result
 
-__all__ = ["LOGON_ERROR", "Checks"]
+__all__ = ["LOGON_ERROR", "Checks", "Coverage"]
 
 LOGON_ERROR = "AsnLogonError"
 """Any authenticated call can fail its login; its error is then this type (document §1.3)."""
+
+
+@dataclass
+class Coverage:
+    """What a client exercised: operations sent, events received, validations made.
+
+    Reports build spec coverage from it (operations and events seen out of the catalogue's).
+    """
+
+    operations: Counter[str] = field(default_factory=Counter)
+    events: Counter[str] = field(default_factory=Counter)
+    validations: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def sent(self, operation: str) -> None:
+        with self._lock:
+            self.operations[operation] += 1
+
+    def received(self, event: str) -> None:
+        with self._lock:
+            self.events[event] += 1
+
+    def validated(self) -> None:
+        with self._lock:
+            self.validations += 1
 
 
 class Checks:
@@ -30,6 +59,7 @@ class Checks:
         self.catalog = catalog
         self.redactor = redactor
         self.strict = strict
+        self.coverage = Coverage()
 
     # --- what we send -----------------------------------------------------------------------
 
@@ -49,6 +79,7 @@ class Checks:
             return None
         if check_argument and info.argument is not None:
             self.argument(operation, info.argument, argument or {})
+        self.coverage.sent(operation)
         return info
 
     def argument(self, operation: str, type_name: str, argument: object) -> None:
@@ -65,6 +96,7 @@ class Checks:
         self, type_name: str, instance: object, context: str, *, webservice: bool = False
     ) -> None:
         """Validate something the target sent (a type, or a chapter-1 webservice body)."""
+        self.coverage.validated()
         try:
             if webservice:
                 self.catalog.validate_webservice(
@@ -118,6 +150,7 @@ class Checks:
                 f"{name} arrived as an event (invokeID 99999), but the document defines it as an "
                 f"operation (section {info.section})"
             )
+        self.coverage.received(name)
         if info.argument is not None:
             argument = event.argument if event.argument is not None else {}
             self.incoming(info.argument, argument, f"event {name}")
