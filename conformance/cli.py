@@ -115,6 +115,59 @@ def _add_serve_command(commands: Any) -> None:
     serve.set_defaults(handler=_serve)
 
 
+def _run(args: argparse.Namespace) -> int:
+    from conformance.run import RunError, RunOptions, report_lines, run
+
+    extra = list(args.pytest_args)
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
+    options = RunOptions(
+        target=args.target,
+        profile=args.profile,
+        ucsid=args.ucsid,
+        modules=tuple(args.module),
+        suites=tuple(args.suite),
+        workers=args.workers,
+        timeout_factor=args.timeout_factor,
+        strict_schemas=args.strict_schemas,
+        faults=tuple(args.fault),
+        reports=args.reports,
+        pytest_args=tuple(extra),
+    )
+    try:
+        result = run(options)
+    except RunError as error:
+        print(f"ucconf run: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(report_lines(result)))
+    return result.exit_code
+
+
+def _add_run_command(commands: Any) -> None:
+    summary = "run the conformance suites against a target and write a report"
+    run = commands.add_parser("run", help=summary, description=summary)
+    run.add_argument("--target", metavar="URL", help="server under test (default: embedded)")
+    run.add_argument("--profile", type=Path, metavar="FILE", help="target profile (TOML)")
+    run.add_argument("--ucsid", help="UCSID to address (default: the profile's)")
+    run.add_argument(
+        "--module", action="append", default=[], metavar="NAME", help="only suites/NAME"
+    )
+    run.add_argument("--suite", action="append", default=[], metavar="PATH", help="a test path")
+    run.add_argument(
+        "-n", "--workers", default="auto", help="pytest-xdist workers (default: auto; 0: none)"
+    )
+    run.add_argument("--timeout-factor", type=float, default=1.0, metavar="F")
+    run.add_argument("--strict-schemas", action="store_true")
+    run.add_argument(
+        "--fault", action="append", default=[], metavar="NAME", help="embedded target only"
+    )
+    run.add_argument(
+        "--reports", type=Path, default=Path("reports"), help="report folder (default: reports)"
+    )
+    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- extra pytest arguments")
+    run.set_defaults(handler=_run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ucconf",
@@ -136,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="the schemas folder (default: %(default)s)",
         )
         sub.set_defaults(handler=handler)
+    _add_run_command(commands)
     _add_serve_command(commands)
     return parser
 
