@@ -1,9 +1,10 @@
 """The reference server's user directory: accounts, lines, agent groups and contact data.
 
 Built from a :class:`~conformance.profile.Profile`, so that the embedded profile describes the
-server exactly. Accounts and their attributes are immutable; the only mutable piece is each
-user's presence state, which later modules (presence, CTI) change. All mutation happens on the
-server's event loop, so it needs no lock; readers on other threads see whole ints.
+server exactly. Accounts and their attributes are immutable; the only mutable pieces are each
+user's presence state, manual absent state and custom note, which later modules (presence,
+CTI) change. All mutation happens on the server's event loop, so it needs no lock; readers on
+other threads see whole values (an int, a frozen record, a string).
 
 The JSON builders here produce the wire form of the contact types the document defines
 (AsnNetDatabaseContact 25.1.14, AsnContact 3.1.209, AsnContactPhoneLine 3.1.207), with every
@@ -22,6 +23,7 @@ from conformance.profile import Profile
 
 __all__ = [
     "PRESENCE_AVAILABLE",
+    "AbsentState",
     "Directory",
     "DirectoryUser",
     "dialable_number",
@@ -34,6 +36,31 @@ PRESENCE_AVAILABLE = 1
 _LINE_ONLINE = 1  # eLINEONLINE, AsnContactPhoneLineState (25.1.4)
 _MONITOR_ACCESS_PUBLIC = 1  # the value the /ws/public example shows (L558)
 _NEVER = "1970-01-01T00:00:00Z"  # "no time": the epoch, a valid AsnSystemTime
+
+# AsnAbsentStateEnum (3.1.27, L4730-L4745) to the AsnPresenceStateEnum value (3.1.8,
+# L4293-L4308) the absent state stands for: out of office is eABSENT, a meeting eBUSY, do not
+# disturb eDONOTDISTURB; present and "not explicitly set" leave the user eAVAILABLE.
+_ABSENT_PRESENCE = {0: PRESENCE_AVAILABLE, 1: 3, 2: 2, 3: 4, 4: PRESENCE_AVAILABLE}
+
+
+@dataclass(frozen=True)
+class AbsentState:
+    """A user's manual absent state: the stored part of AsnAbsentState (3.1.79, L5537-L5560).
+
+    ``state`` is an AsnAbsentStateEnum value; the times are AsnSystemTime strings (the epoch
+    means "none"). The presence module sets it (asnAbsentStateSetUser) and resets it."""
+
+    state: int = 0  # eABSENTSTATENOTABSENT
+    time_from: str = _NEVER
+    time_to: str = _NEVER
+    message: str = ""
+    reason: str = ""
+
+    @property
+    def presence(self) -> int:
+        """The AsnPresenceStateEnum value this absent state stands for ("Kontaktstatus
+        aufgrund dieser Meldung", L5558)."""
+        return _ABSENT_PRESENCE[self.state]
 
 
 @dataclass(frozen=True)
@@ -77,6 +104,8 @@ class Directory:
             {g: tuple(m) for g, m in members.items()}
         )
         self._presence: dict[str, int] = {name: PRESENCE_AVAILABLE for name in self._users}
+        self._absent: dict[str, AbsentState] = {name: AbsentState() for name in self._users}
+        self._note: dict[str, str] = {name: "" for name in self._users}
 
     @classmethod
     def from_profile(cls, profile: Profile) -> Directory:
@@ -128,6 +157,19 @@ class Directory:
     def set_presence(self, user: DirectoryUser, state: int) -> None:
         self._presence[user.name] = state
 
+    def absent(self, user: DirectoryUser) -> AbsentState:
+        return self._absent[user.name]
+
+    def set_absent(self, user: DirectoryUser, absent: AbsentState) -> None:
+        self._absent[user.name] = absent
+
+    def note(self, user: DirectoryUser) -> str:
+        """The user's custom note (AsnCustomNote.u8sNote, 3.1.85)."""
+        return self._note[user.name]
+
+    def set_note(self, user: DirectoryUser, note: str) -> None:
+        self._note[user.name] = note
+
     # --- JSON --------------------------------------------------------------------------------
 
     def net_contact(self, user: DirectoryUser) -> JsonObject:
@@ -163,6 +205,7 @@ class Directory:
     def contact(self, user: DirectoryUser) -> JsonObject:
         """AsnContact (3.1.209): the user as the logged-in client sees itself."""
         presence = self.presence(user)
+        absent = self.absent(user)
         return {
             "u8sContactId": user.sip_uri,
             "iContactFeatureSet": 0,
@@ -174,17 +217,17 @@ class Directory:
             "asnAbsentState": {
                 "u8sContactId": user.sip_uri,
                 "u8sUsername": user.name,
-                "stTimeFrom": _NEVER,
-                "stTimeTo": _NEVER,
-                "iAbsentState": 0,
-                "u8sMessage": "",
-                "u8sAbsentReason": "",
-                "iPresenceState": presence,
+                "stTimeFrom": absent.time_from,
+                "stTimeTo": absent.time_to,
+                "iAbsentState": absent.state,
+                "u8sMessage": absent.message,
+                "u8sAbsentReason": absent.reason,
+                "iPresenceState": absent.presence,
             },
             "asnCustomNote": {
                 "u8sContactID": user.sip_uri,
                 "u8sUsername": user.name,
-                "u8sNote": "",
+                "u8sNote": self.note(user),
             },
             "seqActualAppointments": [],
             # AsnContact requires a next appointment; bIsValid false says there is none.

@@ -56,6 +56,7 @@ __all__ = [
 HANDLER_MODULES = (
     "conformance.reference.authentication",
     "conformance.reference.transport",
+    "conformance.reference.presence",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 

@@ -22,6 +22,15 @@ from typing import Any, TypeVar
 from conformance.reference.auth import LOGON_FAILURE, TOKEN_CHECKS, LogonDetail, LogonFailure
 from conformance.reference.dispatch import Success
 from conformance.reference.hooks import Fault, FaultSet, HookPoint
+from conformance.reference.presence import (
+    ALL_FLAGS,
+    PRESENCE_ANNOUNCED,
+    PRESENCE_AUDIENCE,
+    PRESENCE_REPORTED,
+    PRESENCE_UNSUBSCRIBED,
+    Audience,
+    PresenceChange,
+)
 from conformance.reference.routes import JSONP_CALLBACK, UCSID_ACCEPTED
 from conformance.reference.state import OUTGOING_EVENT
 from conformance.reference.websocket import BAD_FRAME_ACTION, OUTGOING_REPLY
@@ -160,3 +169,43 @@ def _event_invoke_id(event: Invoke) -> Invoke:
 )
 def _drop_on_bad_frame(action: str) -> str:
     return "close"
+
+
+# --- presence ------------------------------------------------------------------------------
+
+
+@fault(
+    "presence.update-after-unsubscribe",
+    "asnUnsubscribePresence answers iResult 0 but the session keeps getting asnUpdatePresence",
+    PRESENCE_UNSUBSCRIBED,
+)
+def _update_after_unsubscribe(contact_ids: frozenset[str]) -> frozenset[str]:
+    return frozenset()
+
+
+@fault(
+    "presence.no-update",
+    "a change of a subscribed contact's presence sends no asnUpdatePresence",
+    PRESENCE_ANNOUNCED,
+)
+def _no_update(announced: bool) -> bool:
+    return False
+
+
+@fault(
+    "presence.wrong-state",
+    "asnUpdatePresence carries the presence from before the change instead of the new one",
+    PRESENCE_REPORTED,
+)
+def _wrong_state(change: PresenceChange) -> PresenceChange:
+    return replace(change, after=change.before)
+
+
+@fault(
+    "presence.event-to-other-session",
+    "asnUpdatePresence also goes to every open session that did not subscribe to the contact",
+    PRESENCE_AUDIENCE,
+)
+def _event_to_other_session(audience: Audience) -> Audience:
+    strays = tuple((session, ALL_FLAGS) for session in audience.others)
+    return Audience(audience.subscribers + strays, ())

@@ -84,7 +84,10 @@ def test_events_have_no_result(synth: Synthesiser) -> None:
 WIRE = [
     ("asnChatGetConversationID", {"u8sContactURI": "sip:bob@reference.invalid"}),
     ("asnCtiEnumPhoneLines", {"typeofLines": 0, "attachChangeNotify": 0}),
-    ("asnGetAndSubscribePresence", {"seqContactIDs": ["sip:bob@reference.invalid"]}),
+    (
+        "asnRequestLargeProfileImage",
+        {"u8sContactID": "sip:bob@reference.invalid", "u8sKnownHash": ""},
+    ),
     ("asnStartTLS", {}),
     ("asnMgmtGetMeshNodeStatuses", {}),
 ]
