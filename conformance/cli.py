@@ -132,6 +132,7 @@ def _run(args: argparse.Namespace) -> int:
         strict_schemas=args.strict_schemas,
         faults=tuple(args.fault),
         reports=args.reports,
+        expect_failures=args.expect_failures,
         pytest_args=tuple(extra),
     )
     try:
@@ -164,8 +165,110 @@ def _add_run_command(commands: Any) -> None:
     run.add_argument(
         "--reports", type=Path, default=Path("reports"), help="report folder (default: reports)"
     )
+    run.add_argument(
+        "--expect-failures",
+        type=Path,
+        metavar="FILE",
+        help="known failures (TOML [[expected]] test + reason): run, but outside the verdict",
+    )
     run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="-- extra pytest arguments")
     run.set_defaults(handler=_run)
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from conformance.catalog import default_catalog
+
+    catalog = default_catalog()
+    query = (args.query or "").lower()
+    if not query:
+        for module in catalog.modules():
+            ops = catalog.operations(module=module.name)
+            events = sum(op.is_event for op in ops)
+            print(
+                f"{module.name:22} chapter {module.chapter:>2}  "
+                f"{len(ops) - events:3} operations {events:3} events  ids {module.operation_ids}"
+            )
+        return 0
+    found = 0
+    for op in catalog.operations():
+        if query in op.name.lower() or query == op.module.lower():
+            found += 1
+            types = f"{op.argument} -> {op.result}" if not op.is_event else op.argument
+            flag = " (deprecated)" if op.deprecated else ""
+            print(f"{op.kind:9} {op.name:45} {op.section:8} {op.module:18} {types}{flag}")
+    for name in catalog.type_names():
+        if query in name.lower():
+            found += 1
+            info = catalog.type_info(name)
+            print(f"type      {name:45} {info.section:8} {info.module:18} {info.kind}")
+    if not found:
+        print(f"nothing in the catalogue matches {args.query!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from conformance.compare import compare_runs, render_comparison
+
+    comparison = compare_runs(args.before, args.after)
+    print(render_comparison(comparison))
+    return 1 if comparison.has_regression else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    import shutil
+    import subprocess
+
+    folder = args.folder or _latest_report(args.reports)
+    results = folder / "allure-results"
+    if not results.is_dir():
+        print(f"ucconf report: {folder} holds no allure-results/", file=sys.stderr)
+        return 2
+    allure = shutil.which("allure")
+    if allure is None:
+        print(
+            "ucconf report: the 'allure' command is not installed; install it with "
+            "'npm install -g allure' (needs Node.js) and run this again. The plain summaries "
+            f"are in {folder / 'summary.md'} and {folder / 'summary.json'}.",
+            file=sys.stderr,
+        )
+        return 2
+    output = folder / "allure-report"
+    completed = subprocess.run(
+        [allure, "generate", str(results), "-o", str(output), "--clean"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    if completed.returncode != 0:
+        last = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
+        print(f"ucconf report: allure generate failed: {last[0]}", file=sys.stderr)
+        return 2
+    print(f"report: {output / 'index.html'}")
+    return 0
+
+
+def _latest_report(reports: Path) -> Path:
+    folders = sorted(p for p in reports.glob("*") if (p / "allure-results").is_dir())
+    if not folders:
+        raise FileNotFoundError(f"no report folders in {reports} (run 'ucconf run' first)")
+    return folders[-1]
+
+
+def _add_report_commands(commands: Any) -> None:
+    catalog = commands.add_parser("catalog", help="list modules, or operations and types")
+    catalog.add_argument("query", nargs="?", help="a name fragment or a module name")
+    catalog.set_defaults(handler=_catalog)
+
+    diff = commands.add_parser("diff", help="compare two report folders; exit 1 on regression")
+    diff.add_argument("before", type=Path, metavar="A")
+    diff.add_argument("after", type=Path, metavar="B")
+    diff.set_defaults(handler=_diff)
+
+    report = commands.add_parser("report", help="render the Allure HTML report of a run")
+    report.add_argument("folder", type=Path, nargs="?", help="report folder (default: latest)")
+    report.add_argument("--reports", type=Path, default=Path("reports"))
+    report.set_defaults(handler=_report)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -191,6 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
     _add_run_command(commands)
     _add_serve_command(commands)
+    _add_report_commands(commands)
     return parser
 
 
@@ -198,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args))
+    except BrokenPipeError:  # output piped into head(1) and the like
+        return 0
     except (OSError, ValueError) as error:
         print(f"ucconf {args.command}: {error}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ Configuration is read once in ``pytest_configure`` into a frozen :class:`Setting
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Callable, Generator, Iterator
@@ -31,12 +32,11 @@ from conformance.client import Basic, HttpClient, Session, Target
 from conformance.client.auth import Auth
 from conformance.client.exceptions import OperationNotImplemented
 from conformance.errors import ProfileError, SuiteError
+from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, OUTCOME_PROPERTY, PASSED, SKIPPED
 from conformance.profile import EMBEDDED_PROFILE, Profile, load_profile
 
-__all__ = ["OUTCOME_PROPERTY", "SessionFactory", "Settings"]
+__all__ = ["SessionFactory", "Settings", "requirement_unmet"]
 
-OUTCOME_PROPERTY = "conformance_outcome"
-NOT_IMPLEMENTED = "not implemented"
 
 MARKERS = (
     "module(name): the protocol module a test belongs to (e.g. 'ChatV2')",
@@ -313,7 +313,7 @@ def _label_for_allure(item: pytest.Item) -> None:
         return
     item.add_marker(pytest.mark.allure_label(str(module.args[0]), label_type="epic"))
     sections = {str(m.args[0]): m.kwargs.get("line") for m in item.iter_markers("spec") if m.args}
-    features = sorted({_SECTIONS.get(section, section) for section in sections})
+    features = sorted({_operation_of_section().get(s, s) for s in sections})
     if features:
         item.add_marker(pytest.mark.allure_label(*features, label_type="feature"))
     item.add_marker(pytest.mark.allure_label(item.name.split("[")[0], label_type="story"))
@@ -327,8 +327,12 @@ def _label_for_allure(item: pytest.Item) -> None:
 
 
 DOCUMENT = "schemas/source/UCServer_Client_Access_Protocol_6.1.0.339.txt"
-# Document section -> operation or event name, for reports.
-_SECTIONS = {op.section: op.name for op in default_catalog().operations()}
+
+
+@functools.cache
+def _operation_of_section() -> dict[str, str]:
+    """Document section -> operation or event name (read when first needed, not at import)."""
+    return {op.section: op.name for op in default_catalog().operations()}
 
 
 # --- outcomes ------------------------------------------------------------------------------
@@ -394,9 +398,9 @@ def report_properties(item: pytest.Item) -> list[tuple[str, str]]:
 def classify(report: pytest.TestReport, excinfo: pytest.ExceptionInfo[BaseException] | None) -> str:
     """passed / failed / skipped / error, as design.md defines them."""
     if report.skipped:
-        return "skipped"
+        return SKIPPED
     if report.passed:
-        return "passed"
+        return PASSED
     if report.when == "call" and excinfo is not None and excinfo.errisinstance(AssertionError):
-        return "failed"
-    return "error"
+        return FAILED
+    return ERROR

@@ -17,21 +17,22 @@ import json
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from conformance.catalog import Catalog
-from conformance.plugin import NOT_IMPLEMENTED, OUTCOME_PROPERTY
+from conformance.outcomes import NOT_IMPLEMENTED, OUTCOME_PROPERTY, OUTCOMES
 from conformance.profile import Profile
 
 __all__ = [
     "OUTCOMES",
+    "CaseRecord",
     "RunMetadata",
     "Summary",
-    "TestRecord",
     "Verdict",
+    "load_expected_failures",
     "profile_hash",
     "read_junit",
     "summarise",
@@ -39,7 +40,7 @@ __all__ = [
     "write_summary",
 ]
 
-OUTCOMES = ("passed", "failed", NOT_IMPLEMENTED, "skipped", "error")
+EXPECTED_FAILURE = "expected failure"
 NO_MODULE = "(no module)"
 
 
@@ -50,7 +51,7 @@ class Verdict(StrEnum):
 
 
 @dataclass(frozen=True)
-class TestRecord:
+class CaseRecord:
     """One test of a run, as the report sees it."""
 
     nodeid: str
@@ -83,6 +84,10 @@ class Summary:
     coverage: dict[str, Any]
     metadata: RunMetadata
     failures: list[dict[str, str]] = field(default_factory=list)
+    expected_failures: list[dict[str, str]] = field(default_factory=list)
+    """Tests listed in the known-failures file that failed as expected (with the reason)."""
+    unexpected_passes: list[dict[str, str]] = field(default_factory=list)
+    """Tests listed in the known-failures file that passed: the file is stale (exit 1)."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -90,10 +95,10 @@ class Summary:
         return data
 
 
-def read_junit(path: Path) -> list[TestRecord]:
+def read_junit(path: Path) -> list[CaseRecord]:
     """The tests of a JUnit XML file written by a run with the conformance plugin."""
     tree = ElementTree.parse(path)
-    records: list[TestRecord] = []
+    records: list[CaseRecord] = []
     for case in tree.iter("testcase"):
         properties = {
             p.get("name", ""): p.get("value", "")
@@ -101,7 +106,7 @@ def read_junit(path: Path) -> list[TestRecord]:
             if p.get("name", "").startswith("conformance_")
         }
         records.append(
-            TestRecord(
+            CaseRecord(
                 nodeid=_nodeid(case),
                 outcome=properties.get(OUTCOME_PROPERTY) or _junit_outcome(case),
                 module=properties.get("conformance_module", NO_MODULE),
@@ -146,11 +151,44 @@ def _message(case: ElementTree.Element) -> str:
     return ""
 
 
-def summarise(records: Iterable[TestRecord], catalog: Catalog, metadata: RunMetadata) -> Summary:
+def load_expected_failures(path: Path) -> dict[str, str]:
+    """A known-failures file: ``[[expected]]`` tables with ``test`` (node id) and ``reason``."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ValueError(f"{path}: cannot read: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path}: not valid TOML: {error}") from None
+    entries = data.get("expected", [])
+    found: dict[str, str] = {}
+    for index, entry in enumerate(entries if isinstance(entries, list) else [None]):
+        if not isinstance(entry, dict) or not isinstance(entry.get("test"), str):
+            raise ValueError(f'{path}: expected[{index}] needs test = "<node id>"')
+        reason = entry.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"{path}: expected[{index}] ({entry['test']}) needs a reason")
+        found[entry["test"]] = reason.strip()
+    return found
+
+
+def summarise(
+    records: Iterable[CaseRecord],
+    catalog: Catalog,
+    metadata: RunMetadata,
+    expected: dict[str, str] | None = None,
+) -> Summary:
     records = list(records)
+    expected = expected or {}
+    known = [r for r in records if r.nodeid in expected and r.outcome == "failed"]
+    stale = [r for r in records if r.nodeid in expected and r.outcome == "passed"]
+    records = [replace(r, outcome=EXPECTED_FAILURE) if r in known else r for r in records]
     counts = Counter({outcome: 0 for outcome in OUTCOMES})
     modules: dict[str, Counter[str]] = {}
     for record in records:
+        if record.outcome == EXPECTED_FAILURE:
+            continue  # listed in the summary's expected_failures, outside the verdict
         counts[record.outcome] += 1
         modules.setdefault(record.module, Counter({o: 0 for o in OUTCOMES}))[record.outcome] += 1
     if counts["failed"]:
@@ -170,10 +208,12 @@ def summarise(records: Iterable[TestRecord], catalog: Catalog, metadata: RunMeta
             for r in records
             if r.outcome in ("failed", "error")
         ],
+        expected_failures=[{"test": r.nodeid, "reason": expected[r.nodeid]} for r in known],
+        unexpected_passes=[{"test": r.nodeid, "reason": expected[r.nodeid]} for r in stale],
     )
 
 
-def _coverage(records: list[TestRecord], catalog: Catalog) -> dict[str, Any]:
+def _coverage(records: list[CaseRecord], catalog: Catalog) -> dict[str, Any]:
     operations = {op.name for op in catalog.operations(kind="operation")}
     events = {op.name for op in catalog.operations(kind="event")}
     sent = {name for r in records for name in r.operations}
@@ -267,6 +307,12 @@ def render_markdown(summary: Summary) -> str:
     if summary.failures:
         lines += ["", "## Failures and errors", ""]
         lines += [f"- `{f['test']}` ({f['outcome']}): {f['message']}" for f in summary.failures]
+    if summary.expected_failures:
+        lines += ["", "## Known failures (still failing, as expected)", ""]
+        lines += [f"- `{f['test']}`: {f['reason']}" for f in summary.expected_failures]
+    if summary.unexpected_passes:
+        lines += ["", "## Known failures that now pass (update the known-failures file)", ""]
+        lines += [f"- `{f['test']}`: {f['reason']}" for f in summary.unexpected_passes]
     lines += [
         "",
         "<details><summary>Operations not exercised</summary>",

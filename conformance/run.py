@@ -31,6 +31,7 @@ from conformance.report import (
     RunMetadata,
     Summary,
     Verdict,
+    load_expected_failures,
     profile_hash,
     read_junit,
     render_table,
@@ -59,6 +60,7 @@ class RunOptions:
     strict_schemas: bool = False
     faults: tuple[str, ...] = ()
     reports: Path = field(default_factory=lambda: REPORTS)
+    expect_failures: Path | None = None
     pytest_args: tuple[str, ...] = ()
 
 
@@ -69,6 +71,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
+        if self.summary.unexpected_passes:  # the known-failures file has drifted
+            return 1
         return {Verdict.CONFORMANT: 0, Verdict.NON_CONFORMANT: 1}.get(self.summary.verdict, 2)
 
 
@@ -83,6 +87,12 @@ def run(options: RunOptions) -> RunResult:
     except ProfileError as error:
         raise RunError(str(error)) from None
     paths = _suite_paths(options)
+    try:
+        expected = (
+            load_expected_failures(options.expect_failures) if options.expect_failures else {}
+        )
+    except ValueError as error:
+        raise RunError(str(error)) from None
     started = _now()
     with _target(options, profile) as url:
         ucsid = options.ucsid or profile.target.ucsid
@@ -108,7 +118,7 @@ def run(options: RunOptions) -> RunResult:
         finished=_now(),
         command=" ".join(["ucconf", "run", *_shown_options(options)]),
     )
-    summary = summarise(read_junit(folder / "junit.xml"), catalog, metadata)
+    summary = summarise(read_junit(folder / "junit.xml"), catalog, metadata, expected)
     write_summary(folder, summary)
     write_allure_extras(folder / "allure-results", metadata, protocol)
     return RunResult(folder, summary)
@@ -123,6 +133,14 @@ def report_lines(result: RunResult) -> list[str]:
         f"operations exercised {cov['operations']['exercised']}/{cov['operations']['total']}, "
         f"events seen {cov['events']['seen']}/{cov['events']['total']}, "
         f"schema validations {cov['validations']}",
+        *(
+            f"known failure still failing: {f['test']} ({f['reason']})"
+            for f in result.summary.expected_failures
+        ),
+        *(
+            f"KNOWN FAILURE NOW PASSES (update the file): {f['test']}"
+            for f in result.summary.unexpected_passes
+        ),
         f"report: {result.folder}",
         f"verdict: {result.summary.verdict.value.upper()}",
     ]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance.plugin import OUTCOME_PROPERTY, requirement_unmet
+from conformance.outcomes import OUTCOME_PROPERTY
+from conformance.plugin import requirement_unmet
 from conformance.profile import EMBEDDED_PROFILE, load_profile
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestAssertRewriteWarning")

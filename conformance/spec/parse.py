@@ -150,11 +150,22 @@ def parse_file(path: Path) -> Document:
     return parse_document(path.read_text(encoding="utf-8"))
 
 
+_DESCRIPTION_HEADINGS = ("Modulbeschreibung", "Module description")
+_TITLE_ENDS = (
+    *_DESCRIPTION_HEADINGS,
+    "ChangeLog",
+    "OPID_",
+    "Allowed Operation",
+    "Erlaubte Operation",
+)
+_SUMMARY_ENDS = ("xsnacc", "ROSE", "NAME CONVENTION", "Namenskonvention", "ChangeLog")
+_SUMMARY_LENGTH = 600
+
+
 def _module(
     chapter: Chapter, types_chapter: Chapter, ops: list[Operation], types: list[TypeDef]
 ) -> Module:
     intro = list(chapter.intro)
-    title: list[Line] = []
     operation_ids = ""
     for index, line in enumerate(intro):
         match = _OPERATION_IDS.match(line.text)
@@ -164,9 +175,8 @@ def _module(
             if follow.startswith(("zusätzlich", "additionally")):
                 operation_ids += "; " + follow
             break
-        if not line.text.startswith("#"):
-            title.append(line)
-    description = join_prose(title)
+    title = _lines_until(intro, _TITLE_ENDS)
+    description = join_prose([line for line in title if not line.text.startswith("#")])
     summary = _module_summary(intro)
     if summary:
         description = f"{description}. {summary}" if description else summary
@@ -182,17 +192,31 @@ def _module(
     )
 
 
-def _module_summary(intro: Sequence[Line]) -> str:
-    """The paragraph after "Modulbeschreibung", up to the ASN.1 compiler notes."""
-    texts = [line.text for line in intro]
-    if "Modulbeschreibung" not in texts:
-        return ""
-    paragraph: list[Line] = []
-    for line in intro[texts.index("Modulbeschreibung") + 1 :]:
-        if line.text.startswith(("xsnacc", "ROSE", "NAME CONVENTION", "Namenskonvention")):
+def _lines_until(lines: Sequence[Line], ends: tuple[str, ...]) -> list[Line]:
+    found: list[Line] = []
+    for line in lines:
+        if line.text.startswith(ends):
             break
-        paragraph.append(line)
-    return join_prose(paragraph)
+        found.append(line)
+    return found
+
+
+def _module_summary(intro: Sequence[Line]) -> str:
+    """The start of the text after "Modulbeschreibung" (or "Module description"): whole
+    sentences, about 600 characters.
+
+    Some modules (Agent, CTI) describe themselves over pages; a catalogue entry keeps the
+    opening, the document keeps the rest.
+    """
+    texts = [line.text for line in intro]
+    start = next((i + 1 for i, text in enumerate(texts) if text in _DESCRIPTION_HEADINGS), None)
+    if start is None:
+        return ""
+    text = join_prose(_lines_until(intro[start:], _SUMMARY_ENDS))
+    if len(text) <= _SUMMARY_LENGTH:
+        return text
+    cut = text.rfind(". ", 0, _SUMMARY_LENGTH)
+    return text[: cut + 1] if cut > 0 else text[:_SUMMARY_LENGTH].rstrip() + " ..."
 
 
 def operation_ids(chapter_intro: Sequence[Line]) -> dict[str, int]:
