@@ -57,6 +57,8 @@ class Settings:
     timeout_factor: float
     strict_schemas: bool
     faults: tuple[str, ...]
+    fuzz: int = 0
+    """Property-based arguments the sweep sends per operation, beyond the minimal one."""
 
     @property
     def embedded(self) -> bool:
@@ -102,6 +104,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="NAME",
         help="embedded target only: switch on a named fault of the reference server",
     )
+    group.addoption(
+        "--fuzz",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the sweep also sends N property-based arguments per operation (default: 0)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -121,6 +130,9 @@ def _settings(config: pytest.Config) -> Settings:
         raise pytest.UsageError("--target needs --profile FILE (users and lines of that server)")
     if not factor > 0:
         raise pytest.UsageError(f"--timeout-factor must be positive, got {factor}")
+    fuzz = config.getoption("fuzz")
+    if fuzz < 0:
+        raise pytest.UsageError(f"--fuzz must be 0 or more, got {fuzz}")
     try:
         profile = load_profile(Path(profile_path) if profile_path else EMBEDDED_PROFILE)
     except ProfileError as error:
@@ -138,6 +150,7 @@ def _settings(config: pytest.Config) -> Settings:
         timeout_factor=factor,
         strict_schemas=bool(config.getoption("strict_schemas")),
         faults=faults,
+        fuzz=fuzz,
     )
 
 

@@ -182,7 +182,8 @@ class Invoke:
 
     invoke_id: int
     operation_name: str
-    argument: JsonObject | None = None
+    argument: JsonObject | list[Any] | None = None
+    """An object, or an array for the one array-typed argument (asnMgmtSetMeshNodeConfigs)."""
     operation_id: int = 0
     session_id: str | None = None
     _: KW_ONLY
@@ -196,7 +197,7 @@ class Invoke:
             )
         name = self.operation_name
         _check(isinstance(name, str) and name != "", "operation_name", "a non-empty str", name)
-        _check_optional(self.argument, dict, "argument")
+        _check_optional(self.argument, (dict, list), "argument")
         _check_id(self.operation_id, "operation_id")
         _check_optional(self.session_id, str, "session_id")
 

@@ -302,7 +302,7 @@ MALFORMED_MESSAGES: list[str] = [
     '{"invoke":{"invokeID":1}}',
     '{"invoke":{"invokeID":1,"operationName":""}}',
     '{"invoke":{"invokeID":1,"operationName":7}}',
-    '{"invoke":{"invokeID":1,"operationName":"asnX","argument":[1]}}',
+    '{"invoke":{"invokeID":1,"operationName":"asnX","argument":5}}',
     '{"invoke":{"invokeID":1,"operationName":"asnX","argument":"x"}}',
     '{"invoke":{"invokeID":1,"operationName":"asnX","operationID":"0"}}',
     '{"invoke":{"invokeID":1,"operationName":"asnX","sessionID":5}}',
@@ -395,7 +395,7 @@ def test_parse_message_reports_the_value_when_no_raw_is_given() -> None:
         lambda: Invoke(True, "asnX"),
         lambda: Invoke(1, ""),
         lambda: Invoke(1, None),  # type: ignore[arg-type]
-        lambda: Invoke(1, "asnX", []),  # type: ignore[arg-type]
+        lambda: Invoke(1, "asnX", "x"),  # type: ignore[arg-type]
         lambda: Invoke(1, "asnX", operation_id=-1),
         lambda: Invoke(1, "asnX", session_id=1),  # type: ignore[arg-type]
         lambda: Invoke.event(""),

@@ -115,7 +115,7 @@ class ReceivedEvent:
 
     @property
     def argument(self) -> JsonObject:
-        return self.invoke.argument if self.invoke.argument is not None else {}
+        return self.invoke.argument if isinstance(self.invoke.argument, dict) else {}
 
 
 @dataclass

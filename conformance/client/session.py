@@ -14,12 +14,21 @@ Closing sends ``asnLogoff``, which the document lists as an event (10.2.1) altho
 send it: it goes out as an ordinary invoke with argument ``{}`` and nobody waits for a reply.
 The session then waits (bounded) for the server to close or to send
 ``asnUserSessionDestroyed``, and closes the socket itself either way.
+
+Raw frames (robustness tests): :meth:`Session.send_raw` sends frames exactly as given, and
+:meth:`Session.wait_raw` reads what comes back. Replies to invoke ids taken with
+:meth:`Session.reserve_invoke_id`, and from the first raw frame on every reject that names no
+invoke (``invokednull``), go to a raw inbox instead of the invoke correlation, so that answers
+to deliberately broken frames are read by the test rather than reported as unsolicited. Both
+directions are recorded in the transcript. :meth:`Session.attempt_upgrade` tries the WebSocket
+upgrade for any session id and returns the HTTP answer of a refusal.
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -36,7 +45,8 @@ from conformance.client.auth import Auth
 from conformance.client.dispatch import Dispatcher, WhereLike
 from conformance.client.exceptions import ConnectionDropped, SessionClosed
 from conformance.client.http import DEFAULT_NEGOTIATE, HttpClient
-from conformance.client.outcome import HttpOutcome, Outcome
+from conformance.client.outcome import HttpOutcome, HttpResponse, Outcome
+from conformance.client.raw import RawInbox, RawReply
 from conformance.client.transcript import Transcript
 from conformance.errors import (
     ConformanceViolation,
@@ -53,7 +63,7 @@ from conformance.rose import (
     parse_frame,
 )
 
-__all__ = ["WEBSOCKET_PATH", "Session"]
+__all__ = ["WEBSOCKET_PATH", "RawReply", "Session"]
 
 WEBSOCKET_PATH = "/ws/client/websocket"
 LOGOFF = "asnLogoff"
@@ -97,6 +107,7 @@ class Session:
         self._close_lock = threading.Lock()
         self._closing = threading.Event()
         self._closed = False
+        self._raw = RawInbox()
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -210,6 +221,109 @@ class Session:
         """``/ws/client/<operation>`` over HTTP in this session, recorded in its transcript."""
         kwargs.setdefault("transcript", self.transcript)
         return self.client.client(self.session_id, operation, argument, **kwargs)
+
+    # --- raw frames -------------------------------------------------------------------------
+
+    def reserve_invoke_id(self) -> int:
+        """An invoke id for a hand-made frame: :meth:`invoke` never uses it while the session
+        lives, and every reply addressed to it goes to the raw inbox (:meth:`wait_raw`)."""
+        invoke_id = self.dispatcher.register("a raw frame")
+        self.dispatcher.abandon(invoke_id)
+        self._raw.claim(invoke_id)
+        return invoke_id
+
+    def send_raw(self, *frames: str | bytes, label: str = "raw frame") -> int:
+        """Send ``frames`` exactly as given (``bytes`` as binary frames), back to back in one
+        socket write; returns the raw inbox's mark for :meth:`wait_raw` (``since``).
+
+        From now on, rejects that name no invoke go to the raw inbox."""
+        ws = self._ws
+        if ws is None:
+            raise SessionClosed("the session is not connected")
+        self._raw.claim_anonymous()
+        mark = self._raw.mark()
+        with self._send_lock:
+            for frame in frames:
+                self.transcript.frame(">", frame, label)
+            try:
+                with ws.send_context():
+                    for frame in frames:
+                        if isinstance(frame, bytes):
+                            ws.protocol.send_binary(frame)
+                        else:
+                            ws.protocol.send_text(frame.encode("utf-8"))
+            except ConnectionClosed as exc:
+                raise ConnectionDropped(
+                    f"cannot send a {label}: the connection is closed ({_close_reason(exc)})"
+                ) from None
+        return mark
+
+    def wait_raw(
+        self, *invoke_ids: int | None, since: int = 0, timeout: float | None = None
+    ) -> RawReply:
+        """The first raw-inbox reply after ``since`` addressed to one of ``invoke_ids`` (None:
+        a reject naming no invoke), waiting up to ``timeout`` (default: the invoke timeout),
+        scaled. Raises ``InvokeTimeout`` or ``ConnectionDropped`` (both violations)."""
+        if not invoke_ids:
+            raise SuiteError("wait_raw() needs at least one invoke id (or None)")
+        wait = timeout if timeout is not None else self.invoke_timeout
+        return self._raw.wait(frozenset(invoke_ids), since, self.client.target.scale(wait))
+
+    def raw_replies(self, since: int = 0) -> list[RawReply]:
+        """Every raw-inbox reply that arrived after ``since``, in arrival order."""
+        return self._raw.replies(since)
+
+    @classmethod
+    def attempt_upgrade(
+        cls,
+        client: HttpClient,
+        session_id: str,
+        *,
+        websocket_path: str = WEBSOCKET_PATH,
+        transcript: Transcript | None = None,
+    ) -> HttpResponse | None:
+        """Try the WebSocket upgrade for ``session_id``: the HTTP answer of a refusal, or None
+        if the server accepted (the socket is then closed again at once)."""
+        session = cls(client, session_id, transcript=transcript, websocket_path=websocket_path)
+        url, target = session.websocket_url, client.target
+        session.transcript.note(f"WebSocket upgrade attempt {url}")
+        started = time.monotonic()
+        try:
+            with connect(
+                url,
+                ssl=target.ssl_context(),
+                open_timeout=target.http_timeout,
+                close_timeout=target.scale(session.close_timeout),
+                proxy=None,
+            ):
+                session.transcript.note("the upgrade was accepted (HTTP 101); closing")
+                return None
+        except InvalidStatus as exc:
+            response = exc.response
+            body = bytes(response.body or b"")
+            headers = dict(response.headers.raw_items())
+            session.transcript.http_response(
+                response.status_code,
+                response.reason_phrase,
+                headers,
+                body,
+                time.monotonic() - started,
+            )
+            return HttpResponse(
+                operation="WebSocket upgrade",
+                method="GET",
+                url=client.redactor.url(url),
+                status=response.status_code,
+                reason=response.reason_phrase,
+                headers=response.headers,
+                content=body,
+                elapsed=time.monotonic() - started,
+                scrub=client.redactor.text,
+            )
+        except InvalidHandshake as exc:
+            raise RemoteProtocolError(f"WebSocket {url}: broken handshake: {exc}") from None
+        except (OSError, TimeoutError) as exc:
+            raise TargetUnreachable(f"WebSocket {url}: cannot connect: {_os_reason(exc)}") from None
 
     # --- events -----------------------------------------------------------------------------
 
@@ -330,6 +444,7 @@ class Session:
                 try:
                     data = ws.recv()
                 except ConnectionClosed as exc:
+                    self._raw.close(_close_reason(exc))
                     self.dispatcher.connection_lost(
                         _close_reason(exc), expected=self._closing.is_set()
                     )
@@ -339,6 +454,7 @@ class Session:
             self.dispatcher.fault(
                 SuiteError(f"the session reader failed: {exc!r}"), fail_pending=True
             )
+            self._raw.close(f"reader failed: {exc!r}")
             self.dispatcher.connection_lost(f"reader failed: {exc!r}", expected=False)
 
     def _on_frame(self, data: str | bytes) -> None:
@@ -362,7 +478,7 @@ class Session:
             # Tolerated, but servers send arrays (protocol-notes.md §2): keep it visible.
             label += " (a bare object, not an array)"
         self.transcript.frame("<", data, label)
-        self.dispatcher.feed(messages)
+        self.dispatcher.feed(self._raw.take(messages))
 
 
 def _label(message: Message) -> str:

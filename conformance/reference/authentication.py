@@ -27,11 +27,19 @@ from conformance.reference.dispatch import (
     operation,
     request_error,
 )
+from conformance.reference.hooks import HookPoint
 from conformance.reference.state import ServerState
 from conformance.reference.tokens import TokenType
 from conformance.rose import JsonObject
 
-__all__ = ["INVALID_PROTOCOL_VERSION", "negotiate"]
+__all__ = ["INVALID_PROTOCOL_VERSION", "LOGOFF_ENDS_SESSION", "TOKEN_REQUEST", "negotiate"]
+
+TOKEN_REQUEST: HookPoint[JsonObject] = HookPoint(
+    "token.request", "the asnGetUserToken argument as the server reads it (iType, iTTL, ...)"
+)
+LOGOFF_ENDS_SESSION: HookPoint[bool] = HookPoint(
+    "logoff.ends-session", "whether asnLogoff ends the caller's session"
+)
 
 INVALID_PROTOCOL_VERSION = 1
 """invalidProtocolVersion, AsnNegotiateServerConnectionErrorEnum (11.1.2)."""
@@ -104,6 +112,7 @@ async def get_user_token(call: Call, argument: JsonObject) -> JsonObject:
     token; iTTL to 24 hours. iTTL 0 takes the default, a negative iTTL is refused and one above
     the maximum is clamped (profile capabilities ``tokens.*`` select these policies)."""
     settings = call.state.settings
+    argument = call.state.faults.apply(TOKEN_REQUEST, argument)
     token_type = argument.get("iType", int(TokenType.EXTERNAL))
     if token_type not in (TokenType.EXTERNAL, TokenType.LOGIN):
         raise request_error(INVALID_ARGUMENT, f"iType {token_type} is not an AsnUserTokenType")
@@ -144,5 +153,5 @@ async def get_user_token(call: Call, argument: JsonObject) -> JsonObject:
 async def logoff(call: Call, argument: JsonObject) -> None:
     """10.2.1 (L14478-L14486), an event the client sends: the session ends, its event channel
     receives asnUserSessionDestroyed (48.2.1, L52944-L52957) and closes."""
-    if call.session is not None:
+    if call.session is not None and call.state.faults.apply(LOGOFF_ENDS_SESSION, True):
         call.state.sessions.destroy(call.session.id)

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from conformance.catalog import OperationInfo, UnknownName, default_catalog
 from conformance.errors import SchemaViolation
 from conformance.reference.directory import DirectoryUser
+from conformance.reference.hooks import HookPoint
 from conformance.reference.sessions import Session
 from conformance.rose import Error, GeneralProblem, Invoke, InvokeProblem, JsonObject, Reject
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HANDLER_MODULES",
+    "OPERATION_RESULT",
     "Call",
     "Handler",
     "OperationError",
@@ -57,6 +59,10 @@ HANDLER_MODULES = (
     "conformance.reference.authentication",
     "conformance.reference.transport",
     "conformance.reference.presence",
+    "conformance.reference.agent",
+    "conformance.reference.broadcast",
+    "conformance.reference.chat",
+    "conformance.reference.cti",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 
@@ -65,6 +71,12 @@ Handler = Callable[["Call", JsonObject], Awaitable[Any]]
 """``async def handler(call, argument) -> result payload | None``."""
 
 _HANDLERS: dict[str, Handler] = {}
+
+OPERATION_RESULT: HookPoint[tuple[str, Any]] = HookPoint(
+    "operation.result",
+    "(operation name, result payload) of a successful invoke, after its schema check, on every "
+    "route",
+)
 
 INVALID_ARGUMENT = 1
 """iErrorDetail of the reference server's AsnRequestError for an argument value it cannot use
@@ -92,12 +104,19 @@ def operation(name: str) -> Callable[[Handler], Handler]:
     default_catalog().operation(name)  # a typo fails at import, with a did-you-mean
 
     def register(handler: Handler) -> Handler:
-        if name in _HANDLERS and _HANDLERS[name] is not handler:
-            raise ValueError(f"two handlers for {name}: {_HANDLERS[name]} and {handler}")
+        known = _HANDLERS.get(name)
+        # A module imported a second time (pytester drops imported modules between in-process
+        # runs) registers the same function again: that is a reload, not a second handler.
+        if known is not None and _qualified(known) != _qualified(handler):
+            raise ValueError(f"two handlers for {name}: {known} and {handler}")
         _HANDLERS[name] = handler
         return handler
 
     return register
+
+
+def _qualified(handler: Handler) -> str:
+    return f"{handler.__module__}.{handler.__qualname__}"
 
 
 def registered_handlers() -> Mapping[str, Handler]:
@@ -169,7 +188,7 @@ async def dispatch(
             GeneralProblem.MISTYPED_APDU,
             f"invokeID 99999 is reserved for events; {name} is an operation and needs its own id",
         )
-    argument = invoke.argument if invoke.argument is not None else {}
+    argument: Any = invoke.argument if invoke.argument is not None else {}  # object or array
     if info.argument is not None:
         try:
             state.catalog.validate(info.argument, argument, context=f"{name} argument")
@@ -192,4 +211,5 @@ async def dispatch(
     result = {} if result is None else result
     if info.result is not None:
         state.check_outgoing(info.result, result, f"{name} result")
+    _, result = state.faults.apply(OPERATION_RESULT, (name, result))
     return Success(invoke.invoke_id, result, session_id)

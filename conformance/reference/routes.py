@@ -59,7 +59,11 @@ from conformance.rose import (
 )
 
 __all__ = [
+    "HTTP_RESPONSE",
     "JSONP_CALLBACK",
+    "METHODS_SERVED",
+    "SESSION_ID_SENT",
+    "SESSION_OF_REQUEST",
     "STATE",
     "UCSID_ACCEPTED",
     "build_app",
@@ -74,6 +78,19 @@ JSONP_CALLBACK: HookPoint[str | None] = HookPoint(
 )
 UCSID_ACCEPTED: HookPoint[bool] = HookPoint(
     "ucsid.accepted", "whether a request naming another UCSID is served anyway"
+)
+METHODS_SERVED: HookPoint[frozenset[str]] = HookPoint(
+    "http.methods", "the HTTP methods the /ws/ routes serve (the others get 405)"
+)
+SESSION_ID_SENT: HookPoint[str] = HookPoint(
+    "createsession.session-id", "the session id createsession answers (after its schema check)"
+)
+SESSION_OF_REQUEST: HookPoint[Session | None] = HookPoint(
+    "client.session", "the session a /ws/client request names (None: no or an unknown id)"
+)
+
+HTTP_RESPONSE: HookPoint[tuple[web.Request, web.StreamResponse]] = HookPoint(
+    "http.response", "(request, response) of every HTTP request, just before it is sent"
 )
 
 _JS_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
@@ -145,15 +162,18 @@ async def last_resort(request: web.Request, handler: HttpHandler) -> web.StreamR
     """Never a bare 500: aiohttp's own errors get JSON bodies, our bugs are recorded."""
     state = request.app[STATE]
     try:
-        return await handler(request)
+        response = await handler(request)
     except web.HTTPException as exc:
         # aiohttp raises these itself (e.g. 413 for a body beyond client_max_size).
-        return ws_error(state, exc.status, exc.status, exc.reason, str(exc.text or exc.reason))
+        response = ws_error(state, exc.status, exc.status, exc.reason, str(exc.text or exc.reason))
     except Exception as exc:
         state.internal_error(
             f"{request.method} {request.path}: unhandled {exc!r}\n{traceback.format_exc()}"
         )
-        return ws_error(state, 500, 500, "Internal server error", f"{type(exc).__name__}: {exc}")
+        response = ws_error(
+            state, 500, 500, "Internal server error", f"{type(exc).__name__}: {exc}"
+        )
+    return state.faults.apply(HTTP_RESPONSE, (request, response))[1]
 
 
 @web.middleware
@@ -206,7 +226,7 @@ async def ucsid_check(request: web.Request, handler: HttpHandler) -> web.StreamR
 
 def _methods(handler: HttpHandler) -> HttpHandler:
     async def checked(request: web.Request) -> web.StreamResponse:
-        if request.method not in _METHODS:
+        if request.method not in request.app[STATE].faults.apply(METHODS_SERVED, _METHODS):
             return ws_error(
                 request.app[STATE],
                 405,
@@ -280,6 +300,7 @@ class HttpRoutes:
         session = state.sessions.create(user.name, request.query.get("clientappid"))
         response = {"sessionid": session.id}
         state.check_webservice("CreateSessionResponse", response, "createsession body")
+        response["sessionid"] = state.faults.apply(SESSION_ID_SENT, session.id)
         return json_response(response)
 
     def _negotiation_failed(self, exc: OperationError) -> web.Response:
@@ -301,7 +322,7 @@ class HttpRoutes:
     async def client_operation(self, request: web.Request) -> web.StreamResponse:
         state = self.state
         session_id = session_id_of(request)
-        session = state.sessions.get(session_id)
+        session = state.faults.apply(SESSION_OF_REQUEST, state.sessions.get(session_id))
         if session is None:
             what = "no X-ucsessionid given" if not session_id else f"unknown {session_id!r}"
             return reject_response(InvokeProblem.INVALID_SESSION_ID, f"session id: {what}")

@@ -15,7 +15,8 @@ come out of order. Bad input is answered, never punished by closing the connecti
   the decoder's message in ``details``;
 * JSON that is not a ROSE message: generalProblem unrecognisedAPDU; a ROSE message with members
   of the wrong type: generalProblem mistypedAPDU (with the invoke id when one can be read);
-* an invoke whose argument is not an object or fails its schema: invokeProblem mistypedArgument;
+* an invoke whose argument is neither an object nor an array (the one array-typed argument,
+  asnMgmtSetMeshNodeConfigs), or fails its schema: invokeProblem mistypedArgument;
 * an unknown operation: invokeProblem unrecognisedOperation;
 * an invoke id still running: invokeProblem duplicateInvocation;
 * a sessionID member naming another session: invokeProblem invalidSessionID;
@@ -58,12 +59,21 @@ from conformance.rose import (
     parse_message,
 )
 
-__all__ = ["BAD_FRAME_ACTION", "OUTGOING_REPLY", "EventChannel", "websocket_handler"]
+__all__ = [
+    "BAD_FRAME_ACTION",
+    "INVOKE_ANSWER",
+    "OUTGOING_REPLY",
+    "EventChannel",
+    "websocket_handler",
+]
 
 log = logging.getLogger("conformance.reference.websocket")
 
 OUTGOING_REPLY: HookPoint[Success | Error | Reject] = HookPoint(
     "reply.outgoing", "a result, error or reject just before it is sent on the WebSocket"
+)
+INVOKE_ANSWER: HookPoint[tuple[Invoke, Success | Error | Reject | None]] = HookPoint(
+    "invoke.answer", "(invoke, its answer) on the WebSocket after dispatch; None: no answer"
 )
 BAD_FRAME_ACTION: HookPoint[str] = HookPoint(
     "frame.bad", 'what an undecodable frame gets: "reject" (correct) or "close"'
@@ -203,11 +213,11 @@ class EventChannel:
         invoke_id = _invoke_id_of(item)
         body = item.get("invoke") if isinstance(item, dict) else None
         argument = body.get("argument") if isinstance(body, dict) else None
-        if argument is not None and not isinstance(argument, dict) and invoke_id is not None:
+        if argument is not None and not isinstance(argument, dict | list) and invoke_id is not None:
             self._reject(
                 invoke_id,
                 InvokeProblem.MISTYPED_ARGUMENT,
-                f"argument must be a JSON object, got {json.dumps(argument)[:100]}",
+                f"argument must be a JSON object or array, got {json.dumps(argument)[:100]}",
             )
             return
         try:
@@ -274,6 +284,7 @@ class EventChannel:
                 invoke.invoke_id, InvokeProblem.RESOURCE_LIMITATION, f"internal error: {exc!r}"
             )
             return
+        _, outcome = self.state.faults.apply(INVOKE_ANSWER, (invoke, outcome))
         if outcome is not None:
             self._send(outcome)
 

@@ -449,10 +449,11 @@ PROBES: dict[str, tuple[Callable[[Api], Any], Any]] = {
 }
 
 
-def test_every_presence_fault_has_a_probe() -> None:
-    assert {name for name in FAULTS if name.startswith("presence.")} == set(PROBES)
-    for name in PROBES:
-        assert FAULTS[name].breaks == frozenset()
+def test_every_presence_fault_is_probed() -> None:
+    """Here, or by the suite tests it must break (tests/suites/test_presence_flips.py)."""
+    presence = {name for name in FAULTS if name.startswith("presence.")}
+    assert set(PROBES) <= presence
+    assert {name for name in presence - set(PROBES) if not FAULTS[name].breaks} == set()
 
 
 @pytest.mark.parametrize("name", sorted(PROBES))

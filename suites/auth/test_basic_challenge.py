@@ -1,0 +1,68 @@
+"""HTTP Basic: a wrong login is challenged with 401 unless ``no401`` asks for the 400 logon
+error body instead (document 1.2, L66-L68; 1.3, L174, L195-L198)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from conformance.client import (
+    DEFAULT_NEGOTIATE,
+    Basic,
+    HttpClient,
+    HttpOutcome,
+    HttpResponse,
+    OutcomeKind,
+)
+from conformance.profile import User
+from conformance.rose import JsonObject
+
+pytestmark = [pytest.mark.module("Authentication"), pytest.mark.requires("users>=1")]
+
+LogonError = Callable[[HttpResponse], JsonObject]
+LogOn = Callable[..., HttpOutcome]
+
+
+def _wrong_basic(user: User) -> Basic:
+    return Basic(user.name, user.password + "-wrong")
+
+
+@pytest.mark.spec("1.3", line=195)
+@pytest.mark.spec("1.2", line=67)
+def test_wrong_basic_credentials_are_challenged_with_401(log_on: LogOn, user: User) -> None:
+    """1.2 (L66-L68), 1.3 (L195-L198): with HTTP Basic "a prompt will ask the user for
+    credentials": a wrong login without ``no401`` answers 401 with a ``WWW-Authenticate``
+    challenge for Basic."""
+    outcome = log_on(_wrong_basic(user), no401=False)
+    assert outcome.kind is OutcomeKind.UNAUTHORIZED, outcome.describe()
+    challenge = outcome.challenge or ""
+    assert challenge.split(" ", 1)[0].lower() == "basic", challenge
+
+
+@pytest.mark.spec("1.3", line=174)
+def test_x_no401_header_turns_the_challenge_into_the_logon_error_body(
+    direct: HttpClient, user: User, logon_error: LogonError
+) -> None:
+    """1.3 (L172-L178, L196-L198): createsession with the header ``X-no401: 1`` answers a wrong
+    Basic login with the 400 logon error body, iErrorDetail 102 (L266-L279), not a 401."""
+    outcome = direct.createsession(_wrong_basic(user), no401=True)
+    assert logon_error(outcome.response)["iErrorDetail"] == 102
+
+
+@pytest.mark.spec("1.3", line=197)
+def test_no401_query_parameter_turns_the_challenge_into_the_logon_error_body(
+    direct: HttpClient, user: User, logon_error: LogonError
+) -> None:
+    """1.3 (L196-L198): ``/ws/client/createsession?no401`` (the parameter without a value, as
+    the document writes it) answers a wrong Basic login with the 400 logon error body,
+    iErrorDetail 102 (L266-L279), not a 401."""
+    response = direct.request(
+        "POST",
+        "/ws/client/createsession?no401",
+        operation="createsession",
+        auth=_wrong_basic(user),
+        body=json.dumps(DEFAULT_NEGOTIATE).encode(),
+    )
+    assert logon_error(response)["iErrorDetail"] == 102

@@ -1,0 +1,144 @@
+"""asnChatGetEventsRange (16.1.12, L18319-L18431): which events a range request returns and how
+they arrive (asnChatEvent 16.2.1, L18784-L18810).
+
+The conversation is the set-up's (conftest.py): 250 messages from the sender to the recipient,
+possibly after older messages of earlier runs against a real server. Sequence ids count a
+conversation's events one by one ("wird mit jedem Event um eins erhoeht", L17517).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import AssertWalk, ChatHistory, ChatSession, EventList, ReadList
+
+pytestmark = [pytest.mark.module("ChatV2"), pytest.mark.requires("users>=2")]
+
+RANGE = "asnChatGetEventsRange"
+PAGE = 100
+
+
+def _by_id(history: ChatHistory) -> dict[str, object]:
+    return {"u8sConversationID": history.conversation_id}
+
+
+def _assert_ours(history: ChatHistory, events: list[dict[str, object]]) -> None:
+    """Every event is one of the set-up's messages, as sent."""
+    for event in events:
+        assert event["u8sConversationID"] == history.conversation_id, event
+        sent = history.text_of(int(str(event["iConvSequenceID"])))
+        message = event.get("asnChatMessage")
+        text = message.get("u8sMessage") if isinstance(message, dict) else None
+        assert text == sent, f"event {event['iConvSequenceID']}: text {text!r}, sent {sent!r}"
+
+
+@pytest.mark.spec("16.1.12", line=18342)
+@pytest.mark.spec("16.2.1", line=18784)
+def test_range_without_sequence_id_delivers_the_100_newest(
+    chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
+) -> None:
+    """16.1.12 asnChatGetEventsRange: without iSequenceID the start is the newest id + 1
+    (L18342-L18373) and without iNumLessThanSeqID at most 100 events before it are returned
+    (L18375-L18383), so the request gives exactly the 100 newest messages, oldest first. The
+    result holds iResult 0 and nothing else (L18413-L18419); the events arrive as asnChatEvent
+    (16.2.1) segments carrying the request's u8sEventListCrossRefID (L18798), and the last
+    segment, and only it, has bLastSegment true (L18800-L18804)."""
+    session = chat_session("sender")
+    listing: EventList = read_list(
+        session, RANGE, {"asnConversationIDChoice": _by_id(chat_history)}
+    )
+    assert set(listing.result) - {"_type", "optionalParams"} == {"iResult"}, listing.result
+    flags = [segment.get("bLastSegment") for segment in listing.segments]
+    assert all(flag is not True for flag in flags[:-1]), f"bLastSegment per segment: {flags}"
+    newest = chat_history.last
+    expected = list(range(newest - PAGE + 1, newest + 1))
+    assert listing.ids == expected, f"expected ids {expected[0]}..{newest}, got {listing.ids}"
+    _assert_ours(chat_history, listing.events)
+    session.assert_quiet(
+        "asnChatEvent",
+        0.2,
+        where=lambda argument: argument.get("u8sEventListCrossRefID") == listing.cross_ref,
+    )
+
+
+@pytest.mark.spec("16.1.12", line=18375)
+def test_paging_backwards_walks_the_whole_history(
+    chat_session: ChatSession,
+    chat_history: ChatHistory,
+    read_list: ReadList,
+    assert_walk: AssertWalk,
+) -> None:
+    """16.1.12: iNumLessThanSeqID returns up to that many events before iSequenceID
+    (L18375-L18383). Paging back from the newest with iSequenceID = the oldest id seen and
+    iNumLessThanSeqID = 100 walks the whole history: for the set-up's 250 messages in a fresh
+    conversation 100, 100, 50, then nothing; every page a run of ids rising by one (L17517) that
+    ends right below the page after it, so nothing is skipped or repeated."""
+    session = chat_session("sender")
+    choice = _by_id(chat_history)
+    pages = [
+        read_list(session, RANGE, {"asnConversationIDChoice": choice, "iNumLessThanSeqID": PAGE})
+    ]
+    for _ in range(chat_history.last // PAGE + 2):
+        if not pages[-1].ids:
+            break
+        oldest = pages[-1].ids[0]
+        pages.append(
+            read_list(
+                session,
+                RANGE,
+                {
+                    "asnConversationIDChoice": choice,
+                    "iSequenceID": oldest,
+                    "iNumLessThanSeqID": PAGE,
+                },
+            )
+        )
+    assert_walk(pages, chat_history, PAGE)
+
+
+@pytest.mark.spec("16.1.12", line=18385)
+def test_forward_range_from_sequence_id_is_inclusive(
+    chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
+) -> None:
+    """16.1.12: iNumGreaterThanOrEqualSeqID returns up to that many events from iSequenceID on
+    (L18385-L18403), iSequenceID itself included as the member's name says; with
+    iNumLessThanSeqID 0 none before it. iSequenceID = X with 10 gives exactly X .. X+9."""
+    start = chat_history.first + 17
+    listing: EventList = read_list(
+        chat_session("sender"),
+        RANGE,
+        {
+            "asnConversationIDChoice": _by_id(chat_history),
+            "iSequenceID": start,
+            "iNumGreaterThanOrEqualSeqID": 10,
+            "iNumLessThanSeqID": 0,
+        },
+    )
+    expected = list(range(start, start + 10))
+    assert listing.ids == expected, f"expected ids {start}..{start + 9}, got {listing.ids}"
+    _assert_ours(chat_history, listing.events)
+
+
+@pytest.mark.spec("16.1.12", line=18393)
+def test_greater_or_equal_is_ignored_without_sequence_id(
+    chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
+) -> None:
+    """16.1.12: "Falls keine iSequenceID angegeben wurde, wird iNumGreaterThanOrEqualSeqID
+    ignoriert" (L18393-L18403). Without iSequenceID, iNumLessThanSeqID 5 and
+    iNumGreaterThanOrEqualSeqID 10 give exactly the 5 newest messages."""
+    listing: EventList = read_list(
+        chat_session("sender"),
+        RANGE,
+        {
+            "asnConversationIDChoice": _by_id(chat_history),
+            "iNumLessThanSeqID": 5,
+            "iNumGreaterThanOrEqualSeqID": 10,
+        },
+    )
+    newest = chat_history.last
+    expected = list(range(newest - 4, newest + 1))
+    assert listing.ids == expected, f"expected ids {newest - 4}..{newest}, got {listing.ids}"
+    _assert_ours(chat_history, listing.events)

@@ -1,0 +1,60 @@
+"""asnChatGetEvents (16.1.10, L18205-L18258), deprecated ("@ deprecated", L18211) and replaced
+by asnChatGetEventsRange: it must still page correctly. The test's report carries the user
+property ``conformance_deprecated`` naming the operation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import pytest
+
+from conformance.catalog import default_catalog
+from conformance.errors import SuiteError
+
+if TYPE_CHECKING:
+    from conftest import AssertWalk, ChatHistory, ChatSession, EventList, ReadList
+
+pytestmark = [pytest.mark.module("ChatV2"), pytest.mark.requires("users>=2")]
+
+GET_EVENTS = "asnChatGetEvents"
+PAGE = 100
+
+
+@pytest.mark.spec("16.1.10", line=18205)
+def test_deprecated_get_events_still_pages(
+    chat_session: ChatSession,
+    chat_history: ChatHistory,
+    read_list: ReadList,
+    assert_walk: AssertWalk,
+    record_property: Callable[[str, object], None],
+) -> None:
+    """16.1.10 asnChatGetEvents (deprecated): without iLastKnownSequenceID the iMaxEvents
+    newest (L18221-L18225); with it, up to iMaxEvents events before it (L18227-L18233); the
+    events arrive as asnChatEvent with our u8sEventListCrossRefID and the result holds only
+    iResult (L18240-L18245). Paging back with iMaxEvents 100 from the oldest id seen walks the
+    history like asnChatGetEventsRange: 100, 100, 50, then nothing for a fresh conversation,
+    ids rising by one with no gap and no overlap."""
+    if not default_catalog().operation(GET_EVENTS).deprecated:
+        raise SuiteError(f"the catalogue no longer marks {GET_EVENTS} deprecated")
+    record_property("conformance_deprecated", GET_EVENTS)
+    session = chat_session("sender")
+    choice = {"u8sConversationID": chat_history.conversation_id}
+    pages: list[EventList] = [
+        read_list(session, GET_EVENTS, {"asnConversationIDChoice": choice, "iMaxEvents": PAGE})
+    ]
+    for _ in range(chat_history.last // PAGE + 2):
+        if not pages[-1].ids:
+            break
+        pages.append(
+            read_list(
+                session,
+                GET_EVENTS,
+                {
+                    "asnConversationIDChoice": choice,
+                    "iLastKnownSequenceID": pages[-1].ids[0],
+                    "iMaxEvents": PAGE,
+                },
+            )
+        )
+    assert_walk(pages, chat_history, PAGE)

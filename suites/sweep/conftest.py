@@ -1,0 +1,286 @@
+"""The every-operation sweep: one test per catalogued operation (391), chapters 2 to 48.
+
+Each test invokes its operation once, in a user session of its own, with the operation's
+minimal valid argument (:class:`conformance.instances.InstanceBuilder`: required members only,
+type-correct values, deterministic), and classifies the answer. ``--fuzz N`` adds a second
+test per operation that sends N property-based arguments (``test_fuzzed_arguments.py``, not
+collected without the option).
+
+Operations that the document places on another route or between servers are *marked* with the
+document's own statement (:data:`PLACEMENTS`): for them a reject saying the session cannot use
+the operation (authenticationIncomplete, authenticationFailed) counts as "not implemented"
+like unrecognisedOperation, and the verdict names the statement. Each statement is quoted from
+the catalogue's description of the module or operation and checked against it when the suite
+is collected, so a marking cannot drift from the document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conformance.catalog import OperationInfo, default_catalog
+from conformance.client import Session
+from conformance.client.exceptions import OperationNotImplemented
+from conformance.client.outcome import Outcome
+from conformance.errors import ConformanceViolation, SuiteError
+from conformance.instances import InstanceBuilder
+from conformance.plugin import SessionFactory, Settings
+from conformance.profile import Profile, User
+from conformance.rose import InvokeProblem, Reject
+
+CATALOG = default_catalog()
+OPERATIONS = CATALOG.operations(kind="operation")
+FUZZ_FILE = "test_fuzzed_arguments.py"
+SWEEP_INVOKE_TIMEOUT = 10.0
+"""Seconds (scaled by --timeout-factor) an invoke of the sweep may take to be answered."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the document says an operation belongs, when that is not a user's session."""
+
+    statement: str
+    """The document's words, as the catalogue's description of ``source`` holds them."""
+    line: int
+    """Line of the statement in the document."""
+    source: str
+    """The module or operation whose description holds the statement."""
+
+    @property
+    def reason(self) -> str:
+        return f'the document places it elsewhere: "{self.statement}" (L{self.line})'
+
+
+_MODULES = {
+    "Admin": Placement(
+        "Diese Funktionen benötigen ein eignes Admin Login (asnAdminLogin)", 8757, "Admin"
+    ),
+    "Management": Placement(
+        "It is used by the UCServer Admin, the future planned Web Admin and for automatic "
+        "provisioning",
+        31923,
+        "Management",
+    ),
+    "UMReplicator": Placement(
+        "Zur Nutzung dieser Funktionen ist ein eigenes Login (asnUMReplicatorLogin) erforderlich",
+        50038,
+        "UMReplicator",
+    ),
+    "MESH": Placement("Server to server mesh interface", 31719, "MESH"),
+    "MCU": Placement(
+        "Speziell wird das protokoll zur Steuerung des Kurento Media Servers verwendet",
+        31218,
+        "MCU",
+    ),
+}
+_OPERATIONS = {
+    "asnStartMultiUserMode": (
+        "This function is only used by the WebService, after it has established a connection "
+        "to the UCServer",
+        52740,
+    ),
+    "asnCreateUserSession": (
+        "A user login session object (ENetCtiConnection) is created in the UCServer and ready "
+        "for asnLogon",
+        52774,
+    ),
+    "asnDestroyUserSession": (
+        "A user login session object (ENetCtiConnection) is created in the UCServer and ready "
+        "for asnLogon",
+        52816,
+    ),
+    "asnRegisterServer": (
+        "The UCServer call this function on connections, where the UCServer establishes the "
+        "(outbound) connection to a WebService",
+        52847,
+    ),
+    "asnWebServiceLogon": (
+        "This is used only in the WebService running on the same host as the UCServer",
+        52900,
+    ),
+    "asnStartTLS": (
+        "After calling this function, the UCServer switches to TLS mode and expects a regular "
+        "TLS handshahe from the client",
+        49276,
+    ),
+    "asnRegisterExternalService": ('Registriert einen "externen" Dienst', 49304),
+    "asnGetExternalServiceProfile": ('Registriert einen "externen" Dienst', 49347),
+    "asnWebGetIceServers": (
+        "This function is implemented in UCWeb and called by the UCServer",
+        49391,
+    ),
+    "asnTokenVerify": (
+        "This function allows an external Server to check if a User token is valid",
+        49426,
+    ),
+    "asnDatabaseConnectorLogin": ("Eine DatabaseConnector meldet sich so am Server an", 2186),
+    "asnDatabaseConnectorLogoff": ("Eine DatabaseConnector meldet sich so am Server ab", 2233),
+}
+PLACEMENTS: dict[str, Placement] = {
+    **{
+        op.name: _MODULES[op.module]
+        for op in OPERATIONS
+        if op.module in _MODULES and op.name not in _OPERATIONS
+    },
+    **{name: Placement(text, line, name) for name, (text, line) in _OPERATIONS.items()},
+}
+"""Operation name -> the statement placing it on another route or between servers."""
+
+
+def _words(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _check_placements() -> None:
+    """Every statement must stand in the catalogue's description it is quoted from."""
+    modules = {m.name: m.description for m in CATALOG.modules()}
+    for name, placement in PLACEMENTS.items():
+        source = placement.source
+        text = modules[source] if source in modules else CATALOG.operation(source).description
+        if _words(placement.statement) not in _words(text):
+            raise SuiteError(f"sweep placement of {name}: {source}'s description lacks the quote")
+
+
+_check_placements()
+
+
+def _param(op: OperationInfo) -> object:
+    marks = [pytest.mark.module(op.module), pytest.mark.spec(op.section)]
+    return pytest.param(op.name, id=op.name, marks=marks)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "operation" in metafunc.fixturenames:
+        metafunc.parametrize("operation", [_param(op) for op in OPERATIONS])
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The fuzz tests exist only with ``--fuzz N`` (N > 0)."""
+    if collection_path.name == FUZZ_FILE and not config.getoption("fuzz"):
+        return True
+    return None
+
+
+# --- invoking and judging -----------------------------------------------------------------
+
+_NOT_HERE = frozenset(
+    {
+        InvokeProblem.UNRECOGNISED_OPERATION,
+        InvokeProblem.AUTHENTICATION_INCOMPLETE,
+        InvokeProblem.AUTHENTICATION_FAILED,
+    }
+)
+"""Rejects meaning "not offered to this session" for an operation placed elsewhere."""
+
+
+class SweepCall:
+    """One operation of the sweep in one session: invoke it, judge the answer."""
+
+    def __init__(
+        self, operation: str, session: Session, placement: Placement | None, minimal: Any
+    ) -> None:
+        self.operation = operation
+        self.info = CATALOG.operation(operation)
+        self.session = session
+        self.placement = placement
+        self.minimal_argument = minimal
+
+    def invoke(self, argument: Any) -> Outcome:
+        """Send one invoke with ``argument`` (checked against the argument type first) and
+        wait for its answer; the client validates results and errors against their types."""
+        if isinstance(argument, dict):
+            return self.session.invoke(self.operation, argument)
+        return self._invoke_raw(argument)
+
+    def _invoke_raw(self, argument: Any) -> Outcome:
+        # An array-typed argument (asnMgmtSetMeshNodeConfigs) is no ROSE invoke object the
+        # client core builds: the frame is written by hand, its answer read from the raw inbox.
+        checks, session = self.session.client.checks, self.session
+        if self.info.argument is not None:
+            checks.argument(self.operation, self.info.argument, argument)
+        checks.outgoing(self.operation, None, check_argument=False)
+        invoke_id = session.reserve_invoke_id()
+        invoke = {
+            "invokeID": invoke_id,
+            "operationID": 0,
+            "operationName": self.operation,
+            "argument": argument,
+        }
+        started = time.monotonic()
+        mark = session.send_raw(
+            json.dumps({"invoke": invoke}, ensure_ascii=False),
+            label=f"invoke {self.operation} #{invoke_id}",
+        )
+        reply = session.wait_raw(invoke_id, since=mark).message
+        checks.reply(self.info, reply, f"WebSocket {self.operation} #{invoke_id}")
+        return Outcome(
+            self.operation, reply, time.monotonic() - started, scrub=checks.redactor.text
+        )
+
+    def judge(self, outcome: Outcome) -> None:
+        """A result or error (already schema-checked) passes; a reject unrecognisedOperation
+        is "not implemented"; any other reject of a schema-valid invoke is a violation."""
+        self.session.raise_fault()  # an invalid event that came meanwhile, for instance
+        message = outcome.message
+        if not isinstance(message, Reject):
+            return
+        problem, details = message.problem, f" ({message.details})" if message.details else ""
+        if problem == InvokeProblem.UNRECOGNISED_OPERATION or (
+            self.placement is not None and problem in _NOT_HERE
+        ):
+            where = f"; {self.placement.reason}" if self.placement is not None else ""
+            raise OperationNotImplemented(self.operation, f"{problem.name}{details}{where}")
+        if problem == InvokeProblem.MISTYPED_ARGUMENT:
+            raise ConformanceViolation(
+                f"{self.operation}: the server rejected a schema-valid argument as "
+                f"mistypedArgument{details}: its decoder disagrees with the document "
+                f"(section {self.info.section}, {self.info.argument})"
+            )
+        raise ConformanceViolation(
+            f"{self.operation}: a well-formed invoke with a schema-valid argument in a live "
+            f"session was rejected with {problem.kind} {problem.name}{details}"
+        )
+
+
+# --- fixtures ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def arguments() -> InstanceBuilder:
+    """Minimal valid arguments: booleans false, so that no flag asks for anything."""
+    return InstanceBuilder(CATALOG, boolean=False)
+
+
+@pytest.fixture
+def sweep_user(profile: Profile) -> User:
+    """The profile's last enabled user: the other suites mostly act as the first ones."""
+    users = profile.enabled_users()
+    if not users:
+        pytest.skip("the profile has no enabled user")
+    return users[-1]
+
+
+@pytest.fixture
+def sweep(
+    operation: str,
+    session_factory: SessionFactory,
+    sweep_user: User,
+    arguments: InstanceBuilder,
+) -> SweepCall:
+    """``operation`` in a fresh session of the sweep user."""
+    session = session_factory(sweep_user.alias, invoke_timeout=SWEEP_INVOKE_TIMEOUT)
+    minimal = arguments.argument(operation)
+    return SweepCall(operation, session, PLACEMENTS.get(operation), minimal)
+
+
+@pytest.fixture
+def fuzz_examples(conformance_settings: Settings) -> int:
+    """``--fuzz N``: property-based arguments per operation."""
+    return conformance_settings.fuzz
