@@ -241,8 +241,12 @@ class SessionFactory:
         return session
 
     def close_all(self) -> None:
+        """Close every session, then raise the first fault a reader found that no wait
+        reported (an invalid event after the test's last wait must not vanish)."""
         for session in self.sessions:
             session.close()
+        for session in self.sessions:
+            session.raise_fault()
 
 
 @pytest.fixture
@@ -370,20 +374,50 @@ def pytest_runtest_makereport(
         _record_outcome(item, report, NOT_IMPLEMENTED)
     elif report.when == "call" or report.outcome != "passed":
         _record_outcome(item, report, classify(report, excinfo))
+    elif report.when == "teardown" and OUTCOME in item.stash:
+        # Sessions log off while tearing down: refresh the coverage with what came meanwhile.
+        _record_outcome(item, report, item.stash[OUTCOME], refresh=True)
     return report
 
 
-def _record_outcome(item: pytest.Item, report: pytest.TestReport, outcome: str) -> None:
+# A later phase may only make a test's outcome worse (a violation found while tearing down a
+# passed test), never better.
+_SEVERITY = {PASSED: 0, SKIPPED: 1, NOT_IMPLEMENTED: 1, FAILED: 3, ERROR: 2}
+OUTCOME = pytest.StashKey[str]()
+
+
+def _record_outcome(
+    item: pytest.Item, report: pytest.TestReport, outcome: str, *, refresh: bool = False
+) -> None:
     """The test's outcome class, module, sections and coverage as user properties.
 
-    Once per test (the first phase that decides it); on the item too, because JUnit XML
-    reads the properties of the teardown report, which copies the item's.
+    Kept on the item too, because JUnit XML reads the properties of the teardown report,
+    which copies the item's.
     """
-    if any(name == OUTCOME_PROPERTY for name, _ in item.user_properties):
+    previous = item.stash.get(OUTCOME, None)
+    if previous is not None and not refresh and _SEVERITY[outcome] <= _SEVERITY[previous]:
         return
-    properties = [(OUTCOME_PROPERTY, outcome), *report_properties(item)]
-    item.user_properties.extend(properties)
-    report.user_properties.extend(properties)
+    item.stash[OUTCOME] = outcome
+    properties: list[tuple[str, object]] = [(OUTCOME_PROPERTY, outcome)]
+    properties += report_properties(item)
+    names = {name for name, _ in properties}
+    for holder in (item.user_properties, report.user_properties):
+        holder[:] = [(n, v) for n, v in holder if n not in names] + properties
+
+
+def classify(report: pytest.TestReport, excinfo: pytest.ExceptionInfo[BaseException] | None) -> str:
+    """passed / failed / skipped / error, as design.md defines them.
+
+    A violation (an AssertionError) is a failure in whichever phase it surfaced: a fixture
+    that finds the server wrong while setting up or tearing down found a non-conformance.
+    """
+    if report.skipped:
+        return SKIPPED
+    if report.passed:
+        return PASSED
+    if excinfo is not None and excinfo.errisinstance(AssertionError):
+        return FAILED
+    return ERROR
 
 
 def report_properties(item: pytest.Item) -> list[tuple[str, str]]:
@@ -406,14 +440,3 @@ def report_properties(item: pytest.Item) -> list[tuple[str, str]]:
     if validations:
         found.append(("conformance_validations", str(validations)))
     return found
-
-
-def classify(report: pytest.TestReport, excinfo: pytest.ExceptionInfo[BaseException] | None) -> str:
-    """passed / failed / skipped / error, as design.md defines them."""
-    if report.skipped:
-        return SKIPPED
-    if report.passed:
-        return PASSED
-    if report.when == "call" and excinfo is not None and excinfo.errisinstance(AssertionError):
-        return FAILED
-    return ERROR

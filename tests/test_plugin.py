@@ -170,3 +170,45 @@ def test_plugin_is_registered_through_the_entry_point() -> None:
     names = {ep.value for ep in entry_points(group="pytest11")}
     assert "conformance.plugin" in names
     assert Path(EMBEDDED_PROFILE).exists()
+
+
+def test_a_violation_found_while_tearing_down_fails_the_test(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        """
+        import pytest
+        from conformance.errors import ConformanceViolation, SuiteError
+
+        @pytest.fixture
+        def late_violation():
+            yield
+            raise ConformanceViolation("an invalid event arrived after the last wait")
+
+        @pytest.fixture
+        def late_breakage():
+            yield
+            raise SuiteError("the network broke while closing")
+
+        def test_violation_at_teardown(late_violation):
+            pass
+
+        def test_breakage_at_teardown(late_breakage):
+            pass
+        """
+    )
+    assert outcomes(result) == {
+        "test_violation_at_teardown": "failed",
+        "test_breakage_at_teardown": "error",
+    }
+
+
+def test_unreported_session_faults_surface_at_teardown(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        """
+        from conformance.errors import SchemaViolation
+
+        def test_passes_but_an_event_was_invalid(session_factory):
+            session = session_factory("alice")
+            session.dispatcher.fault(SchemaViolation("AsnX", "/a", "integer", "x"))
+        """
+    )
+    assert outcomes(result) == {"test_passes_but_an_event_was_invalid": "failed"}
