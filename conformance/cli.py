@@ -234,13 +234,19 @@ def _report(args: argparse.Namespace) -> int:
         )
         return 2
     output = folder / "allure-report"
-    completed = subprocess.run(
-        [allure, "generate", str(results), "-o", str(output), "--clean"],
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if completed.returncode != 0:
+    shutil.rmtree(output, ignore_errors=True)  # a fresh report, not one merged with the last
+    try:
+        completed = subprocess.run(
+            [allure, "generate", str(results), "-o", str(output)],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    except subprocess.TimeoutExpired:
+        print("ucconf report: allure generate did not finish within 300 s", file=sys.stderr)
+        return 2
+    if completed.returncode != 0 or not (output / "index.html").exists():
         last = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
         print(f"ucconf report: allure generate failed: {last[0]}", file=sys.stderr)
         return 2

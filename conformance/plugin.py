@@ -17,7 +17,9 @@ Configuration is read once in ``pytest_configure`` into a frozen :class:`Setting
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import operator
 import re
 from collections.abc import Callable, Generator, Iterator
@@ -31,7 +33,7 @@ from conformance.catalog import default_catalog
 from conformance.client import Basic, HttpClient, Session, Target
 from conformance.client.auth import Auth
 from conformance.client.exceptions import OperationNotImplemented
-from conformance.errors import ProfileError, SuiteError
+from conformance.errors import ProfileError, SchemaViolation, SuiteError
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, OUTCOME_PROPERTY, PASSED, SKIPPED
 from conformance.profile import EMBEDDED_PROFILE, Profile, load_profile
 
@@ -334,6 +336,9 @@ def _label_for_allure(item: pytest.Item) -> None:
     if features:
         item.add_marker(pytest.mark.allure_label(*features, label_type="feature"))
     item.add_marker(pytest.mark.allure_label(item.name.split("[")[0], label_type="story"))
+    # Every conformance rule is "critical" to a certification; the sweep's breadth is "normal".
+    severity = "normal" if "/sweep/" in f"/{item.nodeid}" else "critical"
+    item.add_marker(pytest.mark.allure_label(severity, label_type="severity"))
     for section, line in sections.items():
         anchor = f"#L{line}" if line else ""
         item.add_marker(
@@ -365,7 +370,10 @@ def pytest_runtest_makereport(
             text = render()
             if text:
                 report.sections.append((f"{name} ({report.when})", text))
+                _allure_attach(text, f"{name} ({report.when})")
     excinfo = call.excinfo
+    if excinfo is not None and isinstance(excinfo.value, SchemaViolation):
+        _allure_attach(_violation_details(excinfo.value), "schema violation", json_text=True)
     if excinfo is not None and excinfo.errisinstance(OperationNotImplemented):
         # The target does not offer the operation: its own verdict, not a failure.
         report.outcome = "skipped"
@@ -418,6 +426,29 @@ def classify(report: pytest.TestReport, excinfo: pytest.ExceptionInfo[BaseExcept
     if excinfo is not None and excinfo.errisinstance(AssertionError):
         return FAILED
     return ERROR
+
+
+def _allure_attach(text: str, name: str, *, json_text: bool = False) -> None:
+    """Attach to the running Allure test (a no-op when the run writes no Allure results)."""
+    import allure
+
+    kind = allure.attachment_type.JSON if json_text else allure.attachment_type.TEXT
+    allure.attach(text, name=name, attachment_type=kind)
+
+
+def _violation_details(violation: SchemaViolation) -> str:
+    """Where a schema failure is, what the schema says there, and what came instead."""
+    details: dict[str, object] = {
+        "type": violation.type_name,
+        "section": violation.section,
+        "pointer": violation.pointer,
+        "expected": violation.expected,
+        "found": violation.found,
+    }
+    # A webservice body, or a type the catalogue lacks: the rest still says enough.
+    with contextlib.suppress(KeyError):
+        details["schema"] = default_catalog().schema_of(violation.type_name)
+    return json.dumps(details, indent=2, ensure_ascii=False, default=repr)
 
 
 def report_properties(item: pytest.Item) -> list[tuple[str, str]]:

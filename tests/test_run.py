@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,15 @@ def test_usage_and_infrastructure_errors_exit_2_with_one_line(
     assert message in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+@pytest.mark.skipif(shutil.which("allure") is None, reason="the allure command is not installed")
+def test_ucconf_report_renders_the_allure_html(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = tmp_path / "reports"
+    assert main(["run", *write(tmp_path, ok=PASSING), "-n", "0", "--reports", str(reports)]) == 0
+    folder = only_folder(reports)
+    assert main(["report", str(folder)]) == 0
+    assert (folder / "allure-report" / "index.html").exists()
+    assert "allure-report/index.html" in capsys.readouterr().out
