@@ -22,6 +22,7 @@ import functools
 import json
 import operator
 import re
+from collections import Counter
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -462,12 +463,20 @@ def report_properties(item: pytest.Item) -> list[tuple[str, str]]:
         found.append(("conformance_spec", " ".join(sections)))
     clients = item.stash.get(CLIENTS, [])
     operations = sorted({op for c in clients for op in c.checks.coverage.operations})
-    events = sorted({ev for c in clients for ev in c.checks.coverage.events})
+    events: Counter[str] = Counter()
+    for client in clients:
+        events.update(client.checks.coverage.events)
     validations = sum(c.checks.coverage.validations for c in clients)
     if operations:
         found.append(("conformance_operations", " ".join(operations)))
+        catalog = default_catalog()
+        deprecated = [op for op in operations if catalog.operation(op).deprecated]
+        if deprecated:
+            found.append(("conformance_deprecated", " ".join(deprecated)))
     if events:
-        found.append(("conformance_events", " ".join(events)))
+        found.append(
+            ("conformance_events", " ".join(f"{n}={c}" for n, c in sorted(events.items())))
+        )
     if validations:
         found.append(("conformance_validations", str(validations)))
     return found

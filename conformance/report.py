@@ -59,7 +59,10 @@ class CaseRecord:
     module: str
     sections: tuple[str, ...] = ()
     operations: tuple[str, ...] = ()
-    events: tuple[str, ...] = ()
+    events: tuple[tuple[str, int], ...] = ()
+    """Events received, with how many of each."""
+    deprecated: tuple[str, ...] = ()
+    """Deprecated operations the test exercised (the document marks them so)."""
     validations: int = 0
     message: str = ""
 
@@ -112,12 +115,22 @@ def read_junit(path: Path) -> list[CaseRecord]:
                 module=properties.get("conformance_module", NO_MODULE),
                 sections=tuple(properties.get("conformance_spec", "").split()),
                 operations=tuple(properties.get("conformance_operations", "").split()),
-                events=tuple(properties.get("conformance_events", "").split()),
+                events=_counts(properties.get("conformance_events", "")),
+                deprecated=tuple(properties.get("conformance_deprecated", "").split()),
                 validations=int(properties.get("conformance_validations", "0") or 0),
                 message=_message(case),
             )
         )
     return records
+
+
+def _counts(text: str) -> tuple[tuple[str, int], ...]:
+    """``asnChatEvent=12 asnX=1`` (a bare name counts once)."""
+    found = []
+    for item in text.split():
+        name, _, count = item.partition("=")
+        found.append((name, int(count) if count.isdigit() else 1))
+    return tuple(found)
 
 
 def _nodeid(case: ElementTree.Element) -> str:
@@ -217,7 +230,14 @@ def _coverage(records: list[CaseRecord], catalog: Catalog) -> dict[str, Any]:
     operations = {op.name for op in catalog.operations(kind="operation")}
     events = {op.name for op in catalog.operations(kind="event")}
     sent = {name for r in records for name in r.operations}
-    received = {name for r in records for name in r.events}
+    counts: Counter[str] = Counter()
+    for record in records:
+        counts.update(dict(record.events))
+    received = set(counts)
+    deprecated: dict[str, list[str]] = {}
+    for record in records:
+        for name in record.deprecated:
+            deprecated.setdefault(name, []).append(record.nodeid)
     return {
         "operations": {
             "exercised": len(sent & operations),
@@ -228,7 +248,9 @@ def _coverage(records: list[CaseRecord], catalog: Catalog) -> dict[str, Any]:
             "seen": len(received & events),
             "total": len(events),
             "not_seen": sorted(events - received),
+            "counts": dict(sorted(counts.items())),
         },
+        "deprecated_exercised": deprecated,
         "validations": sum(r.validations for r in records),
     }
 
@@ -304,6 +326,12 @@ def render_markdown(summary: Summary) -> str:
         f"- events seen: {cov['events']['seen']} of {cov['events']['total']}",
         f"- schema validations: {cov['validations']}",
     ]
+    if cov["deprecated_exercised"]:
+        lines += ["", "## Deprecated operations exercised", ""]
+        lines += [
+            f"- {name} (deprecated in the document): {len(tests)} test(s)"
+            for name, tests in sorted(cov["deprecated_exercised"].items())
+        ]
     if summary.failures:
         lines += ["", "## Failures and errors", ""]
         lines += [f"- `{f['test']}` ({f['outcome']}): {f['message']}" for f in summary.failures]

@@ -60,6 +60,8 @@ def test_ucconf_run_as_the_readme_says(
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["coverage"]["operations"]["exercised"] == 391
     assert summary["counts"]["failed"] == 0
+    # "the report marks it deprecated" (asnChatGetEvents, 16.1.10)
+    assert "asnChatGetEvents" in summary["coverage"]["deprecated_exercised"]
 
 
 @pytest.fixture(scope="module")

@@ -58,7 +58,7 @@ def test_read_junit_takes_the_plugins_properties(tmp_path: Path) -> None:
         module="ChatV2",
         sections=("16.1.12",),
         operations=("asnChatGetEventsRange", "asnChatTextMessage"),
-        events=("asnChatEvent",),
+        events=(("asnChatEvent", 1),),
         validations=12,
         message="expected 100 events, got 99",
     )
@@ -86,7 +86,13 @@ def test_verdict(outcomes: list[str], verdict: Verdict) -> None:
 def test_counts_per_module_and_coverage() -> None:
     summary = summarise(
         [
-            record("a", "passed", operations=("asnChatTextMessage",), events=("asnChatEvent",)),
+            record(
+                "a",
+                "passed",
+                operations=("asnChatGetEvents",),
+                events=(("asnChatEvent", 3),),
+                deprecated=("asnChatGetEvents",),
+            ),
             record("b", "failed", module="CTI", operations=("asnCtiMakeCall",), validations=3),
         ],
         default_catalog(),
@@ -105,6 +111,8 @@ def test_counts_per_module_and_coverage() -> None:
     assert (cov["operations"]["exercised"], cov["operations"]["total"]) == (2, 391)
     assert (cov["events"]["seen"], cov["events"]["total"]) == (1, 135)
     assert "asnCtiMakeCall" not in cov["operations"]["not_exercised"]
+    assert cov["events"]["counts"] == {"asnChatEvent": 3}
+    assert cov["deprecated_exercised"] == {"asnChatGetEvents": ["a"]}
     assert cov["validations"] == 3
     table = render_table(summary)
     assert table.splitlines()[0].split() == [

@@ -1,10 +1,9 @@
 """asnChatGetEvents (16.1.10, L18205-L18258), deprecated ("@ deprecated", L18211) and replaced
-by asnChatGetEventsRange: it must still page correctly. The test's report carries the user
-property ``conformance_deprecated`` naming the operation."""
+by asnChatGetEventsRange: it must still page correctly. The plugin marks every test that
+exercised a deprecated operation, and the run's summary lists them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -27,7 +26,6 @@ def test_deprecated_get_events_still_pages(
     chat_history: ChatHistory,
     read_list: ReadList,
     assert_walk: AssertWalk,
-    record_property: Callable[[str, object], None],
 ) -> None:
     """16.1.10 asnChatGetEvents (deprecated): without iLastKnownSequenceID the iMaxEvents
     newest (L18221-L18225); with it, up to iMaxEvents events before it (L18227-L18233); the
@@ -37,7 +35,6 @@ def test_deprecated_get_events_still_pages(
     ids rising by one with no gap and no overlap."""
     if not default_catalog().operation(GET_EVENTS).deprecated:
         raise SuiteError(f"the catalogue no longer marks {GET_EVENTS} deprecated")
-    record_property("conformance_deprecated", GET_EVENTS)
     session = chat_session("sender")
     choice = {"u8sConversationID": chat_history.conversation_id}
     pages: list[EventList] = [
