@@ -25,21 +25,18 @@ expiry are.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import Any, Protocol
 
 import pytest
 
 from conformance.client import OperationNotImplemented, Session, Target, Where
 from conformance.errors import ConformanceViolation, SuiteError
+from conformance.leases import lease
 from conformance.plugin import SessionFactory
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
@@ -54,44 +51,6 @@ LONG_TTL = 600
 QUIET_SECONDS = 0.5
 """The window (scaled) in which an event sent in error would still arrive, once the events
 the server did owe have arrived."""
-
-
-# --- one process at a time per group and target ---------------------------------------------
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _try_lock(handle: IO[bytes]) -> bool:
-        handle.seek(0)
-        try:
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-else:
-    import fcntl
-
-    def _try_lock(handle: IO[bytes]) -> bool:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-
-@contextmanager
-def _exclusive(target: Target, group: str) -> Iterator[None]:
-    """An exclusive lock on the agents of ``group`` on ``target`` for every process here."""
-    key = hashlib.sha256(f"{target.base}\n{group}".encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"ucconf-agent-{key}.lock"
-    deadline = time.monotonic() + target.scale(LOCK_WAIT)
-    with path.open("a+b") as handle:  # closing the file releases the lock
-        while not _try_lock(handle):
-            if time.monotonic() >= deadline:
-                raise SuiteError(f"agent group {group!r} stayed locked by another test ({path})")
-            time.sleep(0.05)
-        yield
 
 
 # --- who plays which part -------------------------------------------------------------------
@@ -288,7 +247,7 @@ def team(roles: Roles, session_factory: SessionFactory, target: Target) -> Itera
     gives them (none of them is the group), so that "not a member" also covers a logged-in
     agent of another group."""
     with ExitStack() as stack:
-        stack.enter_context(_exclusive(target, roles.group))
+        stack.enter_context(lease(target, f"agent group {roles.group}", LOCK_WAIT))
         first, second = (Desk(user, session_factory(user.alias)) for user in roles.agents)
         outsider = Desk(roles.outsider, session_factory(roles.outsider.alias))
         entry = first.entry(roles.group)

@@ -17,16 +17,12 @@ nobody else may write into the conversation of those two users while the suite r
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import json
-import os
 import secrets
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,7 +31,8 @@ from conformance.client import Basic, HttpClient, Session, Target
 from conformance.client.dispatch import Where
 from conformance.client.exceptions import EventTimeout
 from conformance.client.outcome import Outcome
-from conformance.errors import ConformanceViolation, SuiteError
+from conformance.errors import ConformanceViolation
+from conformance.leases import lease
 from conformance.plugin import SessionFactory, Settings
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
@@ -259,7 +256,7 @@ def chat_history(
         return make()
     key = hashlib.sha256(f"{target.url} {target.ucsid}".encode()).hexdigest()[:16]
     shared = tmp_path_factory.getbasetemp().parent / f"ucconf-chat-{key}.json"
-    with _exclusive(shared.with_suffix(".lock"), target.scale(SETUP_WAIT)):
+    with lease(target, "chat set-up", SETUP_WAIT):
         if shared.exists():
             data = json.loads(shared.read_text(encoding="utf-8"))
             return ChatHistory(
@@ -272,24 +269,6 @@ def chat_history(
         history = make()
         shared.write_text(json.dumps(asdict(history)), encoding="utf-8")
         return history
-
-
-@contextlib.contextmanager
-def _exclusive(lock: Path, timeout: float) -> Iterator[None]:
-    """A lock file shared by the xdist workers of one run (created exclusively)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-            break
-        except FileExistsError:
-            if time.monotonic() > deadline:
-                raise SuiteError(f"another worker held {lock} for over {timeout:g} s") from None
-            time.sleep(0.05)
-    try:
-        yield
-    finally:
-        lock.unlink(missing_ok=True)
 
 
 def subscribe(session: Session) -> None:

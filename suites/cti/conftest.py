@@ -20,45 +20,18 @@ or the process ending, releases it). Each call is dropped when its block ends, p
 
 from __future__ import annotations
 
-import hashlib
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import IO
 
 import pytest
 
 from conformance.client import Outcome, Session, Target, Where
 from conformance.errors import SuiteError
+from conformance.leases import lease
 from conformance.plugin import SessionFactory
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _try_lock(handle: IO[bytes]) -> bool:
-        handle.seek(0)
-        try:
-            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-else:
-    import fcntl
-
-    def _try_lock(handle: IO[bytes]) -> bool:
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
 
 ENUM_LINES = "asnCtiEnumPhoneLines"
 MONITOR_START = "asnCtiLineMonitorStart"
@@ -224,15 +197,7 @@ class Cti:
         if line in self._leased:
             yield
             return
-        key = hashlib.sha256(f"{self._target.base}\n{line}".encode()).hexdigest()[:16]
-        path = Path(tempfile.gettempdir()) / f"ucconf-cti-line-{key}.lock"
-        wait = self._target.scale(LEASE_WAIT)
-        deadline = time.monotonic() + wait
-        with path.open("a+b") as handle:  # closing the file releases the lock
-            while not _try_lock(handle):
-                if time.monotonic() > deadline:
-                    raise SuiteError(f"line {line} stayed leased by another test for {wait:g} s")
-                time.sleep(0.05)
+        with lease(self._target, f"line {line}", LEASE_WAIT):
             self._leased.add(line)
             try:
                 yield

@@ -18,37 +18,23 @@ them at once against one real server. :func:`change_presence` therefore
 
 from __future__ import annotations
 
-import hashlib
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
 from conformance.client import Basic, HttpClient, OperationNotImplemented, Session, Target
 from conformance.errors import ConformanceViolation
+from conformance.leases import lease
 from conformance.plugin import Settings
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
 
-if sys.platform == "win32":
-    import msvcrt
-
-    def _lock(handle: IO[bytes]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_LOCK, 1)
-
-else:
-    import fcntl
-
-    def _lock(handle: IO[bytes]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-
+LEASE_WAIT = 120.0
+"""How long (scaled) another test may hold a user's presence before the suite gives up."""
 
 T = TypeVar("T")
 
@@ -130,16 +116,6 @@ def _system_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@contextmanager
-def _exclusive(target: Target, user: User) -> Iterator[None]:
-    """An exclusive lock on ``user``'s presence on ``target`` for every process on this machine."""
-    key = hashlib.sha256(f"{target.base}\n{user.name}".encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"ucconf-presence-{key}.lock"
-    with path.open("a+b") as handle:  # closing the file releases the lock
-        _lock(handle)
-        yield
-
-
 def _restore(direct: HttpClient, own: OwnPresence, original: JsonObject | None) -> None:
     auth = Basic(own.user.name, own.user.password)
     if original is None or original.get("iAbsentState") == NOT_ABSENT:
@@ -168,7 +144,7 @@ def change_presence(
             if not user.sip_uri:
                 pytest.skip(f"the profile gives no sip_uri (contact id) for user {user.alias!r}")
             if not conformance_settings.embedded:
-                stack.enter_context(_exclusive(target, user))
+                stack.enter_context(_presence_lease(target, user))
             own = OwnPresence(user, user.sip_uri, session_factory(user.alias))
             original = own.original()
             own.reset()
@@ -240,3 +216,8 @@ def eventually(target: Target) -> Eventually[Any]:
             pause = min(pause * 2, 0.25)
 
     return wait
+
+
+def _presence_lease(target: Target, user: User) -> AbstractContextManager[None]:
+    """An exclusive lease on ``user``'s presence on ``target`` (conformance.leases)."""
+    return lease(target, f"presence of {user.name}", LEASE_WAIT)
