@@ -212,3 +212,45 @@ def test_unreported_session_faults_surface_at_teardown(run) -> None:  # type: ig
         """
     )
     assert outcomes(result) == {"test_passes_but_an_event_was_invalid": "failed"}
+
+
+def test_allure_shows_server_faults_as_failed_and_suite_faults_as_broken(
+    pytester: pytest.Pytester,
+) -> None:
+    import json
+
+    pytester.makepyfile(
+        test_suite="""
+        import pytest
+        from conformance.errors import ConformanceViolation, SuiteError
+
+        @pytest.mark.module("ChatV2")
+        @pytest.mark.spec("16.1.12", line=18319)
+        def test_server_wrong():
+            raise ConformanceViolation("the server is wrong")
+
+        def test_suite_broke():
+            raise SuiteError("the network broke")
+
+        def test_not_implemented(session_factory):
+            session_factory("alice").invoke("asnNoSuch", {}, check_argument=False).expect_result()
+        """
+    )
+    results = pytester.path / "allure"
+    pytester.runpytest_inprocess("-p", "no:cacheprovider", f"--alluredir={results}")
+    found = {}
+    for path in results.glob("*-result.json"):
+        data = json.loads(path.read_text())
+        found[data["name"]] = data
+    assert {name: data["status"] for name, data in found.items()} == {
+        "test_server_wrong": "failed",
+        "test_suite_broke": "broken",
+        "test_not_implemented": "skipped",
+    }
+    labels = {label["name"]: label["value"] for label in found["test_server_wrong"]["labels"]}
+    assert (labels["epic"], labels["feature"], labels["story"]) == (
+        "ChatV2",
+        "asnChatGetEventsRange",
+        "test_server_wrong",
+    )
+    assert found["test_server_wrong"]["links"][0]["name"] == "document section 16.1.12"
