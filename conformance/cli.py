@@ -277,6 +277,48 @@ def _add_report_commands(commands: Any) -> None:
     report.set_defaults(handler=_report)
 
 
+def _faults_list(args: argparse.Namespace) -> int:
+    from conformance.reference.faults import FAULTS
+
+    width = max(len(name) for name in FAULTS)
+    for name, fault in sorted(FAULTS.items()):
+        print(f"{name.ljust(width)}  {len(fault.breaks):4d}  {fault.description}")
+    print(f"{len(FAULTS)} faults (name, tests it must break, what the server does wrong)")
+    return 0
+
+
+def _faults_check(args: argparse.Namespace) -> int:
+    from conformance import faultcheck
+    from conformance.reference.faults import FAULTS
+
+    unknown = [name for name in args.names if name not in FAULTS]
+    if unknown:
+        print(
+            f"ucconf faults check: unknown fault {unknown[0]!r} (ucconf faults lists them)",
+            file=sys.stderr,
+        )
+        return 2
+    result = faultcheck.check(args.names or None, workers=args.workers)
+    print(faultcheck.render_matrix(result))
+    if not args.names and result.never_failed:
+        print(f"tests no fault breaks: {', '.join(result.never_failed)}")
+    return 0 if result.ok else 1
+
+
+def _add_faults_commands(commands: Any) -> None:
+    summary = "list the reference server's named faults"
+    faults = commands.add_parser("faults", help=summary, description=summary)
+    faults.set_defaults(handler=_faults_list)
+    sub = faults.add_subparsers(dest="faults_command")
+    summary = "run the suites with each fault on and print the kill matrix (exit 1: not caught)"
+    check = sub.add_parser("check", help=summary, description=summary)
+    check.add_argument("names", nargs="*", metavar="NAME", help="faults to check (default: all)")
+    check.add_argument(
+        "-n", "--workers", type=int, default=None, help="runs at once (default: CPU cores)"
+    )
+    check.set_defaults(handler=_faults_check)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ucconf",
@@ -301,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_command(commands)
     _add_serve_command(commands)
     _add_report_commands(commands)
+    _add_faults_commands(commands)
     return parser
 
 

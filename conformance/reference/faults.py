@@ -4,8 +4,9 @@
 one small function registered on one hook point (:mod:`conformance.reference.hooks`); the hook
 points sit where the correct server makes the decision the fault bends. ``breaks`` names the
 conformance tests that must fail while the fault is on (and so, by omission, those that must
-still pass); ``tests/suites/test_fault_flips.py`` runs the suites with each fault and asserts
-exactly that. A fault's set stays empty until the suites it breaks are written.
+still pass); :mod:`conformance.faultcheck` (``ucconf faults check``, and the project test
+``tests/suites/test_fault_catalogue.py``) runs the suites with each fault and asserts exactly
+that. A fault's set stays empty until the suites it breaks are written.
 
 To add a fault: pick (or declare, next to the decision) a hook point, then::
 
@@ -275,10 +276,14 @@ def _expiry_ignored(checks: frozenset[str]) -> frozenset[str]:
 # --- envelopes -----------------------------------------------------------------------------
 
 
+_ENVELOPES = "suites/envelope/test_envelopes.py"
+
+
 @fault(
     "envelope.no-session-id",
     "WebSocket results carry no sessionID",
     OUTGOING_REPLY,
+    breaks=_tests(_ENVELOPES, "test_result_carries_the_sessions_id_as_session_id"),
 )
 def _no_session_id(reply: Success | Error | Reject) -> Success | Error | Reject:
     if isinstance(reply, Success):
@@ -290,9 +295,22 @@ def _no_session_id(reply: Success | Error | Reject) -> Success | Error | Reject:
     "envelope.event-invoke-id",
     "events are sent with invokeID 0 instead of 99999",
     OUTGOING_EVENT,
+    breaks=_tests(_ENVELOPES, "test_event_carries_invoke_id_99999"),
 )
 def _event_invoke_id(event: Invoke) -> Invoke:
     return Invoke(0, event.operation_name, event.argument, event.operation_id, event.session_id)
+
+
+@fault(
+    "envelope.error-invoke-id",
+    "WebSocket errors carry invokedID 0 instead of the id of the invoke they answer",
+    OUTGOING_REPLY,
+    breaks=_tests(_ENVELOPES, "test_error_reply_carries_the_invokes_id_as_invoked_id"),
+)
+def _error_invoke_id(reply: Success | Error | Reject) -> Success | Error | Reject:
+    if isinstance(reply, Error):
+        return replace(reply, invoke_id=0)
+    return reply
 
 
 # --- robustness ----------------------------------------------------------------------------
@@ -1322,3 +1340,84 @@ def _upgrade_refused_with_500(exchange: Exchange) -> Exchange:
     if request.path.startswith("/ws/client/websocket") and response.status == 400:
         return request, _crash()
     return exchange
+
+
+# --- /ws/public (suites/presence) ------------------------------------------------------------
+
+
+@fault(
+    "presence.public-contacts-stale",
+    "/ws/public/contacts shows every public user as available (eAVAILABLE), whatever the "
+    "user's presence (the flag bits kept)",
+    HTTP_RESPONSE,
+    breaks=_tests(
+        "suites/presence/test_public_contacts.py",
+        "test_public_contacts_show_the_current_presence",
+    ),
+)
+def _public_contacts_stale(exchange: Exchange) -> Exchange:
+    request, response = exchange
+    if request.path.rstrip("/") != "/ws/public/contacts" or response.status != 200:
+        return exchange
+    if not isinstance(response, web.Response) or not isinstance(response.body, bytes):
+        return exchange
+    body = json.loads(response.body)
+    available = 1  # AsnPresenceStateEnum eAVAILABLE; the low byte is the state (0xFF mask)
+    for contact in body.get("contacts", {}).values():
+        contact["iPresenceState"] = contact["iPresenceState"] & ~0xFF | available
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    stale = web.Response(status=200, text=text, content_type="application/json", charset="utf-8")
+    return request, stale
+
+
+# --- schema: a result that does not match its schema --------------------------------------
+# Each bends one operation's result after the server's own schema check, so only the client's
+# validation can notice; the sweep validates every operation's result.
+
+_SWEEP = "suites/sweep/test_every_operation.py::test_operation_answers_its_minimal_valid_argument"
+
+
+def _result_of(
+    operation: str, change: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Callable[[tuple[str, Any]], tuple[str, Any]]:
+    def transform(outcome: tuple[str, Any]) -> tuple[str, Any]:
+        name, result = outcome
+        return (name, change(dict(result))) if name == operation else outcome
+
+    return transform
+
+
+def _params_as_array(result: dict[str, Any]) -> dict[str, Any]:
+    params = result.get("optionalParams") or {"ServerType": 0}
+    result["optionalParams"] = [{"key": k, "value": {"integerdata": 0}} for k in params]
+    return result
+
+
+fault(
+    "schema.optional-params-as-array",
+    "asnGetLocationInformation sends optionalParams as the document's key/value array, not "
+    "the object real servers send",
+    OPERATION_RESULT,
+    breaks=(f"{_SWEEP}[asnGetLocationInformation]",),
+)(_result_of("asnGetLocationInformation", _params_as_array))
+
+fault(
+    "schema.drop-required-member",
+    "asnGetLicensedFeatureCount answers without its required licensedFeatures",
+    OPERATION_RESULT,
+    breaks=(f"{_SWEEP}[asnGetLicensedFeatureCount]",),
+)(_result_of("asnGetLicensedFeatureCount", lambda r: {"optionalParams": {}}))
+
+fault(
+    "schema.wrong-member-type",
+    "asnGetLocationIDs answers locationIDMD5ChecksumList as a string instead of an array",
+    OPERATION_RESULT,
+    breaks=(f"{_SWEEP}[asnGetLocationIDs]",),
+)(_result_of("asnGetLocationIDs", lambda r: {**r, "locationIDMD5ChecksumList": "none"}))
+
+fault(
+    "schema.enum-out-of-range",
+    "asnJournalGetSettings answers ePrivacyLevel 99, a value AsnJournalPrivateCallOptions lacks",
+    OPERATION_RESULT,
+    breaks=(f"{_SWEEP}[asnJournalGetSettings]",),
+)(_result_of("asnJournalGetSettings", lambda r: {**r, "ePrivacyLevel": 99}))

@@ -450,7 +450,7 @@ PROBES: dict[str, tuple[Callable[[Api], Any], Any]] = {
 
 
 def test_every_presence_fault_is_probed() -> None:
-    """Here, or by the suite tests it must break (tests/suites/test_presence_flips.py)."""
+    """Here, or by the suite tests it must break (tests/suites/test_fault_catalogue.py)."""
     presence = {name for name in FAULTS if name.startswith("presence.")}
     assert set(PROBES) <= presence
     assert {name for name in presence - set(PROBES) if not FAULTS[name].breaks} == set()
