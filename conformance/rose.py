@@ -70,6 +70,7 @@ __all__ = [
     "encode_frame",
     "encode_message",
     "is_event",
+    "loads_json",
     "parse_frame",
     "parse_message",
     "to_json_obj",
@@ -495,7 +496,7 @@ def parse_message(obj: object, raw: str | bytes | None = None) -> Message:
 
 
 def _reject_constant(name: str) -> Any:
-    raise _Malformed(f"{name} is not valid JSON")
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> JsonObject:
@@ -503,8 +504,19 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> JsonObject:
     obj = dict(pairs)
     if len(obj) != len(pairs):
         dupes = sorted(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
-        raise _Malformed(f"duplicate object keys {dupes}")
+        raise ValueError(f"duplicate object keys {dupes}")
     return obj
+
+
+def loads_json(text: str | bytes) -> Any:
+    """RFC 8259 JSON as the wire carries it, strictly: UTF-8, no NaN/Infinity, no duplicate
+    keys; anything else (nesting too deep included) is a ``ValueError``. Client and reference
+    server both decode with this, so they cannot disagree on what is JSON."""
+    try:
+        decoded = text.decode("utf-8") if isinstance(text, bytes) else text
+        return json.loads(decoded, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+    except RecursionError as exc:
+        raise ValueError("nesting too deep") from exc
 
 
 def parse_frame(text: str | bytes) -> list[Message]:
@@ -513,12 +525,11 @@ def parse_frame(text: str | bytes) -> list[Message]:
     An empty array is a frame without messages and yields ``[]``.
     """
     try:
-        decoded = text.decode("utf-8") if isinstance(text, bytes) else text
-        value = json.loads(decoded, object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+        value = loads_json(text)
         items = value if isinstance(value, list) else [value]
         return [_parse(item) for item in items]
     # ValueError covers bad UTF-8, bad JSON and integers beyond Python's digit limit.
-    except (ValueError, RecursionError) as exc:
+    except ValueError as exc:
         raise RemoteProtocolError(f"frame is not JSON text: {exc}", raw=text) from None
     except _Malformed as exc:
         raise RemoteProtocolError(str(exc), raw=text) from None

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -32,7 +31,15 @@ from typing import Any, cast
 
 from conformance.client.exceptions import OperationNotImplemented, UnexpectedOutcome
 from conformance.errors import ConformanceViolation, RemoteProtocolError
-from conformance.rose import Error, InvokeProblem, JsonObject, Reject, Result, parse_message
+from conformance.rose import (
+    Error,
+    InvokeProblem,
+    JsonObject,
+    Reject,
+    Result,
+    loads_json,
+    parse_message,
+)
 
 __all__ = [
     "BodyForm",
@@ -40,7 +47,6 @@ __all__ = [
     "HttpResponse",
     "OutcomeKind",
     "decode_http",
-    "loads_strict",
     "unwrap_jsonp",
 ]
 
@@ -78,26 +84,6 @@ def preview(text: str, limit: int = PREVIEW) -> str:
 
 
 # --- bytes -> JSON ---------------------------------------------------------------------------
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> JsonObject:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        dupes = sorted(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
-        raise ValueError(f"duplicate object keys {dupes}")
-    return obj
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def loads_strict(text: str) -> Any:
-    """RFC 8259 JSON: no NaN/Infinity, no duplicate keys; ``ValueError`` otherwise."""
-    try:
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-    except RecursionError as exc:
-        raise ValueError("nesting too deep") from exc
 
 
 def unwrap_jsonp(text: str, callback: str, what: str) -> str:
@@ -176,7 +162,7 @@ class HttpResponse:
         if self.callback is not None:
             text = unwrap_jsonp(text, self.callback, self.scrub(self.what))
         try:
-            return loads_strict(text)
+            return loads_json(text)
         except ValueError as exc:
             raise self.violation(
                 "a JSON body", f"HTTP {self.status}, not JSON ({exc}): {preview(text)}"

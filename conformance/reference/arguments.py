@@ -14,12 +14,11 @@ means what it says.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from conformance.catalog import Catalog, UnknownName
-from conformance.rose import GeneralProblem, InvokeProblem, JsonObject, RejectProblem
+from conformance.rose import GeneralProblem, InvokeProblem, JsonObject, RejectProblem, loads_json
 
 __all__ = ["RESERVED_QUERY_NAMES", "ArgumentProblem", "parse_body", "parse_query"]
 
@@ -42,8 +41,8 @@ def parse_body(text: str) -> JsonObject | None:
     if not text.strip():
         return None
     try:
-        value = json.loads(text, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:
+        value = loads_json(text)  # the same strict JSON as the WebSocket
+    except ValueError as exc:
         raise ArgumentProblem(
             GeneralProblem.BADLY_STRUCTURED_APDU, f"request body is not JSON text: {exc}"
         ) from None
@@ -123,12 +122,8 @@ def _convert(name: str, text: str, kind: str | None) -> Any:
         raise bad("true or false")
     if kind in ("object", "array"):
         try:
-            value = json.loads(text, parse_constant=_no_constant)
-        except (ValueError, RecursionError):
+            value = loads_json(text)
+        except ValueError:
             raise bad(f"JSON text of an {kind}") from None
         return value
     return text
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")

@@ -32,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import Counter
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -56,6 +55,7 @@ from conformance.rose import (
     ReturnErrorProblem,
     ReturnResultProblem,
     encode_frame,
+    loads_json,
     parse_message,
 )
 
@@ -193,8 +193,8 @@ class EventChannel:
 
     def _on_frame(self, text: str) -> None:
         try:
-            value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-        except (ValueError, RecursionError) as exc:
+            value = loads_json(text)
+        except ValueError as exc:
             self._bad_frame(None, GeneralProblem.BADLY_STRUCTURED_APDU, f"not JSON text: {exc}")
             return
         items = value if isinstance(value, list) else [value]
@@ -304,15 +304,3 @@ def _invoke_id_of(item: Any) -> int | None:
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
                 return value
     return None
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        dupes = sorted(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
-        raise ValueError(f"duplicate object keys {dupes}")
-    return obj
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")

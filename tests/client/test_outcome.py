@@ -17,11 +17,10 @@ from conformance.client.outcome import (
     Outcome,
     OutcomeKind,
     decode_http,
-    loads_strict,
     unwrap_jsonp,
 )
 from conformance.errors import ConformanceViolation, SchemaViolation
-from conformance.rose import Error, InvokeProblem, Reject, Result
+from conformance.rose import Error, InvokeProblem, Reject, Result, loads_json
 
 JSON = "application/json;charset=utf-8"
 
@@ -97,9 +96,9 @@ def test_jsonp_content_type_only_with_a_callback() -> None:
 
 
 @pytest.mark.parametrize("text", ['{"a": NaN}', '{"a": 1, "a": 2}', "{", "[1,]", ""])
-def test_loads_strict_refuses(text: str) -> None:
+def test_strict_json_refuses(text: str) -> None:
     with pytest.raises(ValueError):
-        loads_strict(text)
+        loads_json(text)
 
 
 def test_missing_content_type_is_a_violation() -> None:

@@ -267,8 +267,10 @@ def test_missing_required_member(run: Callable[..., requests.Response]) -> None:
         (b"{oops", {"generalProblem": 2}),
         (b"[]", {"generalProblem": 1}),
         (b"7", {"generalProblem": 1}),
+        (b'{"iType": 1, "iType": 0}', {"generalProblem": 2}),
+        (b'{"iTTL": NaN}', {"generalProblem": 2}),
     ],
-    ids=["not-json", "array", "number"],
+    ids=["not-json", "array", "number", "duplicate-keys", "nan"],
 )
 def test_body_that_is_not_a_json_object(
     run: Callable[..., requests.Response], data: bytes, problem: dict[str, int]
