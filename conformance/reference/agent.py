@@ -51,7 +51,6 @@ import secrets
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from conformance.reference.directory import DirectoryUser
 from conformance.reference.dispatch import INVALID_ARGUMENT, Call, operation, request_error
@@ -143,16 +142,8 @@ class _AgentBook:
         """Running monitors by cross reference, in start order."""
 
 
-_BOOKS: WeakKeyDictionary[ServerState, _AgentBook] = WeakKeyDictionary()
-_BOOKS_LOCK = threading.Lock()
-
-
 def _book(state: ServerState) -> _AgentBook:
-    with _BOOKS_LOCK:
-        book = _BOOKS.get(state)
-        if book is None:
-            book = _BOOKS[state] = _AgentBook()
-        return book
+    return state.part(_AgentBook)
 
 
 def group_uri(name: str) -> str:

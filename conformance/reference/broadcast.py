@@ -45,7 +45,6 @@ import math
 import threading
 import uuid
 from dataclasses import dataclass
-from weakref import WeakKeyDictionary
 
 from conformance.reference.agent import (
     NO_AGENT,
@@ -176,16 +175,8 @@ class _Board:
             return list(self.items.values())
 
 
-_BOARDS: WeakKeyDictionary[ServerState, _Board] = WeakKeyDictionary()
-_BOARDS_LOCK = threading.Lock()
-
-
 def _board(state: ServerState) -> _Board:
-    with _BOARDS_LOCK:
-        board = _BOARDS.get(state)
-        if board is None:
-            board = _BOARDS[state] = _Board()
-        return board
+    return state.part(_Board)
 
 
 def open_broadcasts(state: ServerState) -> list[OpenBroadcast]:

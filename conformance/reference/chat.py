@@ -55,7 +55,6 @@ sending client can match it (L17914-L17918).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -105,15 +104,10 @@ REQUEST_FAIL = 9
 _SUBSCRIBED = "chat.subscribed"
 """``session.data`` key: present (True) while the session receives new chat messages."""
 
-_STORES: weakref.WeakKeyDictionary[ServerState, ChatStore] = weakref.WeakKeyDictionary()
-
 
 def store_of(state: ServerState) -> ChatStore:
     """The chat store of one server (made on first use)."""
-    store = _STORES.get(state)
-    if store is None:
-        store = _STORES[state] = ChatStore()
-    return store
+    return state.part(ChatStore)
 
 
 # --- hook points (faults: conformance.reference.faults) -------------------------------------

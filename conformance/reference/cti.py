@@ -57,7 +57,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-import weakref
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -210,17 +209,9 @@ class CtiState:
                 del self._monitors[cross_ref]
 
 
-_STATES: weakref.WeakKeyDictionary[ServerState, CtiState] = weakref.WeakKeyDictionary()
-_STATES_LOCK = threading.Lock()
-
-
 def cti_of(state: ServerState) -> CtiState:
     """The CTI state of a server (created on first use)."""
-    with _STATES_LOCK:
-        cti = _STATES.get(state)
-        if cti is None:
-            cti = _STATES[state] = CtiState(state)
-        return cti
+    return state.part(CtiState, lambda: CtiState(state))
 
 
 def _new_cross_ref() -> str:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+import threading
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from conformance.catalog import Catalog, default_catalog
 from conformance.errors import SchemaViolation
@@ -31,6 +32,8 @@ from conformance.rose import Invoke, InvokeIdAllocator, JsonObject
 __all__ = ["OUTGOING_EVENT", "ServerSettings", "ServerState"]
 
 log = logging.getLogger("conformance.reference")
+
+P = TypeVar("P")
 
 OUTGOING_EVENT: HookPoint[Invoke] = HookPoint(
     "event.outgoing", "an event invoke (invokeID 99999) just before it is queued for a session"
@@ -106,6 +109,22 @@ class ServerState:
         """Open WebSocket connections (closed when the server stops)."""
         self.loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._parts: dict[type, Any] = {}
+        self._parts_lock = threading.Lock()
+
+    def part(self, kind: type[P], make: Callable[[], P] | None = None) -> P:
+        """This server's one instance of ``kind``: a modelled module's state (the chat store,
+        the PBX, the agent book, ...), made on first use by ``make`` (default ``kind()``).
+
+        Modules keep their state here rather than in module-level registries, so it lives and
+        dies with its server. Handlers run on the server's loop; the lock is for tests that
+        read a part from another thread.
+        """
+        with self._parts_lock:
+            found = self._parts.get(kind)
+            if found is None:
+                found = self._parts[kind] = make() if make is not None else kind()
+            return cast(P, found)
 
     # --- self-check --------------------------------------------------------------------------
 

@@ -270,3 +270,18 @@ def test_websocket_refusal_body_is_json(api: Api) -> None:
     )
     assert response.status_code == 400
     assert json.loads(response.text)["reject"] == {"invokeProblem": 8}
+
+
+def test_each_server_keeps_its_own_module_state() -> None:
+    """ServerState.part: one instance per server and kind, made on first use."""
+    from conformance.profile import EMBEDDED_PROFILE, load_profile
+    from conformance.reference.chat_store import ChatStore
+    from conformance.reference.hooks import FaultSet
+    from conformance.reference.state import ServerState
+
+    profile = load_profile(EMBEDDED_PROFILE)
+    one, two = ServerState(profile, FaultSet([])), ServerState(profile, FaultSet([]))
+    assert one.part(ChatStore) is one.part(ChatStore)
+    assert one.part(ChatStore) is not two.part(ChatStore)
+    made: list[int] = []
+    assert one.part(list, lambda: made) is one.part(list, lambda: [1])
