@@ -55,7 +55,13 @@ def _serve(args: argparse.Namespace) -> int:
     except ProfileError as error:
         print(f"ucconf serve: {error}", file=sys.stderr)
         return 2
-    server = ReferenceServer(profile, host=args.host, port=args.port, faults=args.fault)
+    try:
+        server = ReferenceServer(
+            profile, host=args.host, port=args.port, faults=args.fault, variations=args.variation
+        )
+    except ValueError as error:  # an unknown fault or variation: the message lists the known
+        print(f"ucconf serve: {error}", file=sys.stderr)
+        return 2
     operations = {op.name for op in default_catalog().operations(kind="operation")}
     modelled = sorted(operations & server.modelled_operations())
     synthesised = sorted(operations - server.modelled_operations())
@@ -76,6 +82,8 @@ def _serve(args: argparse.Namespace) -> int:
         )
         if server.faults:
             print(f"faults on: {', '.join(sorted(server.faults))}", flush=True)
+        if server.variations:
+            print(f"variations on: {', '.join(sorted(server.variations))}", flush=True)
         print("press Ctrl-C to stop", flush=True)
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is the way to stop
             threading.Event().wait()
@@ -108,6 +116,13 @@ def _add_serve_command(commands: Any) -> None:
         help="switch on a deliberate fault (repeatable; an unknown name lists the known ones)",
     )
     serve.add_argument(
+        "--variation",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="switch on a variation the document allows (repeatable; ucconf variations)",
+    )
+    serve.add_argument(
         "--list-operations",
         action="store_true",
         help="print which operations are modelled and which synthesised, then exit",
@@ -131,6 +146,7 @@ def _run(args: argparse.Namespace) -> int:
         timeout_factor=args.timeout_factor,
         strict_schemas=args.strict_schemas,
         faults=tuple(args.fault),
+        variations=tuple(args.variation),
         reports=args.reports,
         expect_failures=args.expect_failures,
         pytest_args=tuple(extra),
@@ -161,6 +177,9 @@ def _add_run_command(commands: Any) -> None:
     run.add_argument("--strict-schemas", action="store_true")
     run.add_argument(
         "--fault", action="append", default=[], metavar="NAME", help="embedded target only"
+    )
+    run.add_argument(
+        "--variation", action="append", default=[], metavar="NAME", help="embedded target only"
     )
     run.add_argument(
         "--reports", type=Path, default=Path("reports"), help="report folder (default: reports)"
@@ -319,6 +338,26 @@ def _add_faults_commands(commands: Any) -> None:
     check.set_defaults(handler=_faults_check)
 
 
+def _variations_list(args: argparse.Namespace) -> int:
+    from conformance.reference.variations import VARIATIONS
+
+    if not VARIATIONS:
+        print("0 variations")
+        return 0
+    width = max(len(name) for name in VARIATIONS)
+    for name, found in sorted(VARIATIONS.items()):
+        where = ", ".join(f"L{line}" for line in found.lines) or found.source
+        print(f"{name.ljust(width)}  {found.description} ({where})")
+    print(f"{len(VARIATIONS)} variations (name, what the server does, what allows it)")
+    return 0
+
+
+def _add_variations_commands(commands: Any) -> None:
+    summary = "list the reference server's variations (behaviours the document allows)"
+    variations = commands.add_parser("variations", help=summary, description=summary)
+    variations.set_defaults(handler=_variations_list)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ucconf",
@@ -344,6 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_serve_command(commands)
     _add_report_commands(commands)
     _add_faults_commands(commands)
+    _add_variations_commands(commands)
     return parser
 
 

@@ -62,6 +62,8 @@ class Settings:
     faults: tuple[str, ...]
     fuzz: int = 0
     """Property-based arguments the sweep sends per operation, beyond the minimal one."""
+    variations: tuple[str, ...] = ()
+    """Variations of the embedded reference server (behaviours the document allows)."""
 
     @property
     def embedded(self) -> bool:
@@ -108,6 +110,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="embedded target only: switch on a named fault of the reference server",
     )
     group.addoption(
+        "--variation",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="embedded target only: switch on a named variation of the reference server",
+    )
+    group.addoption(
         "--fuzz",
         type=int,
         default=0,
@@ -126,9 +135,14 @@ def _settings(config: pytest.Config) -> Settings:
     target = config.getoption("target")
     profile_path = config.getoption("profile")
     faults = tuple(config.getoption("fault"))
+    variations = tuple(config.getoption("variation"))
     factor = config.getoption("timeout_factor")
     if target and faults:
         raise pytest.UsageError("--fault applies to the embedded reference server, not --target")
+    if target and variations:
+        raise pytest.UsageError(
+            "--variation applies to the embedded reference server, not --target"
+        )
     if target and not profile_path:
         raise pytest.UsageError("--target needs --profile FILE (users and lines of that server)")
     if not factor > 0:
@@ -146,6 +160,12 @@ def _settings(config: pytest.Config) -> Settings:
         unknown = sorted(set(faults) - set(FAULTS))
         if unknown:
             raise pytest.UsageError(f"unknown fault(s) {unknown}; known: {sorted(FAULTS)}")
+    if variations:
+        from conformance.reference.variations import VARIATIONS
+
+        unknown = sorted(set(variations) - set(VARIATIONS))
+        if unknown:
+            raise pytest.UsageError(f"unknown variation(s) {unknown}; known: {sorted(VARIATIONS)}")
     return Settings(
         profile=profile,
         target_url=target.rstrip("/") if target else None,
@@ -154,6 +174,7 @@ def _settings(config: pytest.Config) -> Settings:
         strict_schemas=bool(config.getoption("strict_schemas")),
         faults=faults,
         fuzz=fuzz,
+        variations=variations,
     )
 
 
@@ -180,7 +201,9 @@ def reference_server(conformance_settings: Settings) -> Iterator[Any]:
     from conformance.reference import ReferenceServer  # only the embedded run needs aiohttp
 
     with ReferenceServer(
-        conformance_settings.profile, faults=conformance_settings.faults
+        conformance_settings.profile,
+        faults=conformance_settings.faults,
+        variations=conformance_settings.variations,
     ) as server:
         yield server
 

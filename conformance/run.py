@@ -59,6 +59,7 @@ class RunOptions:
     timeout_factor: float = 1.0
     strict_schemas: bool = False
     faults: tuple[str, ...] = ()
+    variations: tuple[str, ...] = ()
     reports: Path = field(default_factory=lambda: REPORTS)
     expect_failures: Path | None = None
     pytest_args: tuple[str, ...] = ()
@@ -77,8 +78,10 @@ class RunResult:
 
 
 def run(options: RunOptions) -> RunResult:
-    if options.target and options.faults:
-        raise RunError("--fault applies to the embedded reference server, not to --target")
+    if options.target and (options.faults or options.variations):
+        raise RunError(
+            "--fault and --variation apply to the embedded reference server, not to --target"
+        )
     if options.target and not options.profile:
         raise RunError("--target needs --profile FILE (the users and lines of that server)")
     profile_path = options.profile or EMBEDDED_PROFILE
@@ -185,7 +188,7 @@ def _target(options: RunOptions, profile: Profile) -> Iterator[str]:
     from conformance.reference import ReferenceServer  # only the embedded run needs aiohttp
 
     try:
-        server = ReferenceServer(profile, faults=options.faults)
+        server = ReferenceServer(profile, faults=options.faults, variations=options.variations)
     except ValueError as error:
         raise RunError(str(error)) from None
     with server:

@@ -1,4 +1,4 @@
-"""Named hook points where a deliberate fault may bend the reference server's behaviour.
+"""Named hook points where a fault or a variation may bend the reference server's behaviour.
 
 A hook point is declared next to the code that decides something (``auth.LOGON_FAILURE``: how
 a failed logon is answered) and consulted there with ``faults.apply(POINT, value)``: the value
@@ -6,6 +6,10 @@ the correct server would use goes in, and every active fault registered on that 
 transform it. With no fault active the value comes back unchanged, so the correct path has no
 ``if fault ...`` branches; the faults themselves live together in
 :mod:`conformance.reference.faults`, each a small function on one point.
+
+A *variation* (:mod:`conformance.reference.variations`) uses the same points for the opposite
+purpose: it bends a decision to another answer the document also allows, so that the suite can
+be shown to pass every conformant server, not only ours. Variations apply before faults.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Fault", "FaultSet", "HookPoint"]
+__all__ = ["Fault", "FaultSet", "HookPoint", "Variation"]
 
 T = TypeVar("T")
 
@@ -42,14 +46,35 @@ class Fault:
     hooks: tuple[tuple[HookPoint[Any], Callable[[Any], Any]], ...] = field(default=(), repr=False)
 
 
-class FaultSet:
-    """The faults switched on for one server instance."""
+@dataclass(frozen=True)
+class Variation:
+    """A named behaviour the document permits but the reference server does not show by
+    default: switched on, every conformance test must still pass."""
 
-    def __init__(self, faults: Iterable[Fault] = ()) -> None:
+    name: str
+    description: str
+    """One line: what the server does differently."""
+    lines: tuple[int, ...]
+    """The document lines that allow it (1-based, as the suites' ``spec`` markers)."""
+    source: str = "document"
+    """Where the permission comes from: ``document``, or ``protocol-notes §N`` for wire facts
+    the document leaves out."""
+    removes: frozenset[str] = frozenset()
+    """Profile capabilities the variation takes away (a test needing one may skip)."""
+    hooks: tuple[tuple[HookPoint[Any], Callable[[Any], Any]], ...] = field(default=(), repr=False)
+
+
+class FaultSet:
+    """The faults and variations switched on for one server instance."""
+
+    def __init__(self, faults: Iterable[Fault] = (), variations: Iterable[Variation] = ()) -> None:
         self._faults = tuple(faults)
+        self._variations = tuple(variations)
         self._by_point: dict[HookPoint[Any], list[Callable[[Any], Any]]] = {}
-        for fault in self._faults:
-            for point, transform in fault.hooks:
+        # Variations first: a fault bends what the (varied) correct server would have done.
+        bends: tuple[Fault | Variation, ...] = (*self._variations, *self._faults)
+        for bend in bends:
+            for point, transform in bend.hooks:
                 self._by_point.setdefault(point, []).append(transform)
 
     def apply(self, point: HookPoint[T], value: T) -> T:
@@ -60,7 +85,12 @@ class FaultSet:
 
     @property
     def names(self) -> frozenset[str]:
+        """The faults' names."""
         return frozenset(f.name for f in self._faults)
+
+    @property
+    def variation_names(self) -> frozenset[str]:
+        return frozenset(v.name for v in self._variations)
 
     def __iter__(self) -> Iterator[Fault]:
         return iter(self._faults)
@@ -69,4 +99,4 @@ class FaultSet:
         return bool(self._faults)
 
     def __repr__(self) -> str:
-        return f"FaultSet({sorted(self.names)})"
+        return f"FaultSet({sorted(self.names)}, variations={sorted(self.variation_names)})"

@@ -50,13 +50,14 @@ class ReferenceServer:
         host: str = "127.0.0.1",
         port: int = 0,
         faults: Iterable[str] = (),
+        variations: Iterable[str] = (),
         validate_outgoing: bool = True,
     ) -> None:
         self.profile = profile if profile is not None else load_profile(EMBEDDED_PROFILE)
         self.host = host
         self._requested_port = port
         self.state = ServerState(
-            self.profile, activate(faults), validate_outgoing=validate_outgoing
+            self.profile, activate(faults, variations), validate_outgoing=validate_outgoing
         )
         """Everything the server holds: directory, sessions, tokens, handlers (for tests)."""
         self._port: int | None = None
@@ -99,6 +100,10 @@ class ReferenceServer:
     @property
     def faults(self) -> frozenset[str]:
         return self.state.faults.names
+
+    @property
+    def variations(self) -> frozenset[str]:
+        return self.state.faults.variation_names
 
     def modelled_operations(self) -> frozenset[str]:
         """Operations (and client-sent events) with real behaviour; the rest are synthesised."""
@@ -201,7 +206,10 @@ class ReferenceServer:
 
     def __repr__(self) -> str:
         where = self.url if self._port is not None else "not started"
-        return f"ReferenceServer({where}, ucsid={self.ucsid!r}, faults={sorted(self.faults)})"
+        return (
+            f"ReferenceServer({where}, ucsid={self.ucsid!r}, faults={sorted(self.faults)}, "
+            f"variations={sorted(self.variations)})"
+        )
 
 
 def _listen(host: str, port: int) -> socket.socket:

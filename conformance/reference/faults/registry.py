@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from conformance.reference.hooks import Fault, FaultSet, HookPoint
+from conformance.reference.variations import chosen
 
 __all__ = ["FAULTS", "T", "activate", "fault"]
 
@@ -33,12 +34,13 @@ def fault(
     return register
 
 
-def activate(names: Iterable[str]) -> FaultSet:
-    """The faults named; ``ValueError`` listing the known ones for an unknown name."""
-    chosen = []
+def activate(names: Iterable[str], variations: Iterable[str] = ()) -> FaultSet:
+    """The faults (and variations) named; ``ValueError`` listing the known ones for an
+    unknown name."""
+    picked = []
     for name in names:
         if name not in FAULTS:
             known = ", ".join(sorted(FAULTS))
             raise ValueError(f"unknown fault {name!r}; known faults: {known}")
-        chosen.append(FAULTS[name])
-    return FaultSet(chosen)
+        picked.append(FAULTS[name])
+    return FaultSet(picked, chosen(variations))

@@ -1,0 +1,22 @@
+"""Named variations of the reference server: behaviours the document permits but the server
+does not show by default (the dual of :mod:`conformance.reference.faults`).
+
+``ReferenceServer(variations=["auth.negotiate-first"])`` switches them on by name. Each is one
+small function on a hook point (:mod:`conformance.reference.hooks`), citing the document lines
+that allow what it does (or the protocol-notes section, for wire facts the document leaves
+out). With any variation on, every conformance test must still pass; a test may skip only
+where the variation ``removes`` a capability the profile declares. ``ucconf variations``
+lists them.
+
+To add a variation: pick (or declare, next to the decision) a hook point, then::
+
+    @variation("area.what-differs", "one line: what the server does", SOME_POINT, lines=(123,))
+    def _what_differs(value: T) -> T:
+        return <the other allowed value>
+"""
+
+from conformance.reference.variations.registry import VARIATIONS, chosen, variation
+
+# Importing the areas registers their variations (none yet: see the issue tracker).
+
+__all__ = ["VARIATIONS", "chosen", "variation"]
