@@ -29,7 +29,11 @@ def _schemas_build(args: argparse.Namespace) -> int:
 
 
 def _schemas_check(args: argparse.Namespace) -> int:
-    differences = schemagen.differences(args.root)
+    try:
+        differences = schemagen.differences(args.root)
+    except ValueError as error:  # an operation the effect rules cannot classify, for one
+        print(f"schemas: {error}", file=sys.stderr)
+        return 1
     for line in differences:
         print(line)
     if differences:
