@@ -33,8 +33,10 @@ import pytest
 from conformance.catalog import default_catalog
 from conformance.client import Basic, HttpClient, Session, Target
 from conformance.client.auth import Auth
+from conformance.client.checks import Checks
 from conformance.client.exceptions import OperationNotImplemented
 from conformance.errors import ProfileError, SchemaViolation, SuiteError
+from conformance.gate import Gate
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, OUTCOME_PROPERTY, PASSED, SKIPPED
 from conformance.profile import EMBEDDED_PROFILE, Profile, load_profile
 
@@ -46,6 +48,8 @@ MARKERS = (
     "spec(section, line=None): the document section (and line) the test checks",
     "requires(expression): skip unless the profile offers it, e.g. "
     "'cti.lines>=2', 'users.disabled>=1', 'capability:agent.ttl_above_max'",
+    "sends(*operations): the catalogue operations the test and its fixtures send; the run's "
+    "safety gate skips the test unless it allows every one's effect class",
 )
 
 
@@ -62,6 +66,14 @@ class Settings:
     faults: tuple[str, ...]
     fuzz: int = 0
     """Property-based arguments the sweep sends per operation, beyond the minimal one."""
+    allow_destructive: bool = False
+    """``--allow-destructive``: the profile's "destructive" class counts (targets only)."""
+
+    @functools.cached_property
+    def gate(self) -> Gate:
+        return Gate.for_run(
+            self.profile, embedded=self.embedded, allow_destructive=self.allow_destructive
+        )
 
     @property
     def embedded(self) -> bool:
@@ -108,6 +120,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="embedded target only: switch on a named fault of the reference server",
     )
     group.addoption(
+        "--allow-destructive",
+        action="store_true",
+        help="with --target: also send destructive operations, if the profile's [safety] "
+        "allow lists them",
+    )
+    group.addoption(
         "--fuzz",
         type=int,
         default=0,
@@ -119,7 +137,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for text in MARKERS:
         config.addinivalue_line("markers", text)
-    config.stash[SETTINGS] = _settings(config)
+    settings = _settings(config)
+    config.stash[SETTINGS] = settings
+    # Every client of this process, the session-scoped ones of the suites included.
+    Checks.run_guard = functools.partial(settings.gate.check, declared=None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    Checks.run_guard = None
 
 
 def _settings(config: pytest.Config) -> Settings:
@@ -154,6 +179,7 @@ def _settings(config: pytest.Config) -> Settings:
         strict_schemas=bool(config.getoption("strict_schemas")),
         faults=faults,
         fuzz=fuzz,
+        allow_destructive=bool(config.getoption("allow_destructive")),
     )
 
 
@@ -213,6 +239,11 @@ def direct(
     )
     _transcripts(request).append(("http transcript", client.transcript.render))
     node: pytest.Item = request.node
+    declared = declared_operations(node)
+    if declared is not None:
+        client.checks.guard = functools.partial(
+            conformance_settings.gate.check, declared=frozenset(declared)
+        )
     node.stash.setdefault(CLIENTS, []).append(client)
     return client
 
@@ -315,9 +346,31 @@ def requirement_unmet(expression: str, profile: Profile) -> str | None:
     return None
 
 
+def declared_operations(item: pytest.Item) -> list[str] | None:
+    """The operations ``@pytest.mark.sends`` declares for the test; None without a marker."""
+    markers = list(item.iter_markers("sends"))
+    if not markers:
+        return None
+    return sorted({str(name) for marker in markers for name in marker.args})
+
+
+GATED = pytest.StashKey[str]()
+"""Why the safety gate keeps a test from running."""
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    profile = config.stash[SETTINGS].profile
+    settings = config.stash[SETTINGS]
+    profile = settings.profile
+    catalog = default_catalog()
     for item in items:
+        if "target" in getattr(item, "fixturenames", ()):
+            try:
+                reason = settings.gate.skip_reason(declared_operations(item), catalog)
+            except KeyError as error:
+                raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.sends: {error}") from None
+            if reason is not None:
+                item.stash[GATED] = reason
+                item.add_marker(pytest.mark.skip(reason=reason))
         for marker in item.iter_markers("requires"):
             for expression in marker.args:
                 reason = requirement_unmet(expression, profile)

@@ -31,6 +31,7 @@ def _wrong_basic(user: User) -> Basic:
 
 @pytest.mark.spec("1.3", line=195)
 @pytest.mark.spec("1.2", line=67)
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_wrong_basic_credentials_are_challenged_with_401(log_on: LogOn, user: User) -> None:
     """1.2 (L66-L68), 1.3 (L195-L198): with HTTP Basic "a prompt will ask the user for
     credentials": a wrong login without ``no401`` answers 401 with a ``WWW-Authenticate``
@@ -42,6 +43,7 @@ def test_wrong_basic_credentials_are_challenged_with_401(log_on: LogOn, user: Us
 
 
 @pytest.mark.spec("1.3", line=174)
+@pytest.mark.sends()
 def test_x_no401_header_turns_the_challenge_into_the_logon_error_body(
     direct: HttpClient, user: User, logon_error: LogonError
 ) -> None:
@@ -52,6 +54,7 @@ def test_x_no401_header_turns_the_challenge_into_the_logon_error_body(
 
 
 @pytest.mark.spec("1.3", line=197)
+@pytest.mark.sends()
 def test_no401_query_parameter_turns_the_challenge_into_the_logon_error_body(
     direct: HttpClient, user: User, logon_error: LogonError
 ) -> None:

@@ -152,7 +152,11 @@ _check_placements()
 
 
 def _param(op: OperationInfo) -> object:
-    marks = [pytest.mark.module(op.module), pytest.mark.spec(op.section)]
+    marks = [
+        pytest.mark.module(op.module),
+        pytest.mark.spec(op.section),
+        pytest.mark.sends(op.name),
+    ]
     return pytest.param(op.name, id=op.name, marks=marks)
 
 
