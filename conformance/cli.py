@@ -138,6 +138,7 @@ def _run(args: argparse.Namespace) -> int:
         reports=args.reports,
         expect_failures=args.expect_failures,
         pytest_args=tuple(extra),
+        allow_destructive=args.allow_destructive,
     )
     try:
         result = run(options)
@@ -163,6 +164,12 @@ def _add_run_command(commands: Any) -> None:
     )
     run.add_argument("--timeout-factor", type=float, default=1.0, metavar="F")
     run.add_argument("--strict-schemas", action="store_true")
+    run.add_argument(
+        "--allow-destructive",
+        action="store_true",
+        help="with --target: send destructive operations too, if the profile's [safety] allow "
+        'lists "destructive"',
+    )
     run.add_argument(
         "--fault", action="append", default=[], metavar="NAME", help="embedded target only"
     )

@@ -68,11 +68,15 @@ class Settings:
     """Property-based arguments the sweep sends per operation, beyond the minimal one."""
     allow_destructive: bool = False
     """``--allow-destructive``: the profile's "destructive" class counts (targets only)."""
+    embedded_reference: bool = False
+    """``--embedded-reference``: the ``--target`` is ``ucconf run``'s own reference server."""
 
     @functools.cached_property
     def gate(self) -> Gate:
         return Gate.for_run(
-            self.profile, embedded=self.embedded, allow_destructive=self.allow_destructive
+            self.profile,
+            embedded=self.embedded or self.embedded_reference,
+            allow_destructive=self.allow_destructive,
         )
 
     @property
@@ -124,6 +128,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="with --target: also send destructive operations, if the profile's [safety] "
         "allow lists them",
+    )
+    group.addoption(
+        "--embedded-reference",
+        action="store_true",
+        help="the --target is the reference server ucconf run started: every effect class "
+        "may be sent",
     )
     group.addoption(
         "--fuzz",
@@ -180,6 +190,7 @@ def _settings(config: pytest.Config) -> Settings:
         faults=faults,
         fuzz=fuzz,
         allow_destructive=bool(config.getoption("allow_destructive")),
+        embedded_reference=bool(config.getoption("embedded_reference")),
     )
 
 

@@ -62,6 +62,7 @@ class RunOptions:
     reports: Path = field(default_factory=lambda: REPORTS)
     expect_failures: Path | None = None
     pytest_args: tuple[str, ...] = ()
+    allow_destructive: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,11 @@ def report_lines(result: RunResult) -> list[str]:
         f"operations exercised {cov['operations']['exercised']}/{cov['operations']['total']}, "
         f"events seen {cov['events']['seen']}/{cov['events']['total']}, "
         f"schema validations {cov['validations']}",
+        *(
+            ["sweep: " + ", ".join(f"{n} {v}" for v, n in result.summary.sweep.items())]
+            if result.summary.sweep
+            else []
+        ),
         *(
             f"known failure still failing: {f['test']} ({f['reason']})"
             for f in result.summary.expected_failures
@@ -225,6 +231,10 @@ def _pytest_command(
         command += ["-n", options.workers]
     if options.strict_schemas:
         command.append("--strict-schemas")
+    if options.allow_destructive:
+        command.append("--allow-destructive")
+    if not options.target:  # the reference server started above: everything may be sent
+        command.append("--embedded-reference")
     return [*command, *options.pytest_args]
 
 
