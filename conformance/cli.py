@@ -149,6 +149,42 @@ def _run(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _plan(args: argparse.Namespace) -> int:
+    from conformance.plan import make_plan, plan_json, render_plan
+    from conformance.run import RunError
+
+    try:
+        plan = make_plan(
+            target=args.target,
+            profile=args.profile,
+            modules=tuple(args.module),
+            allow_destructive=args.allow_destructive,
+        )
+    except RunError as error:
+        print(f"ucconf plan: {error}", file=sys.stderr)
+        return 2
+    print(plan_json(plan) if args.json else render_plan(plan))
+    return 0
+
+
+def _add_plan_command(commands: Any) -> None:
+    summary = (
+        "list, without touching the network, every test a run would run, the operations it "
+        "would send with their effect classes, and what it would skip and why"
+    )
+    plan = commands.add_parser("plan", help=summary, description=summary)
+    plan.add_argument("--target", metavar="URL", help="server under test (default: the profile's)")
+    plan.add_argument(
+        "--profile", type=Path, metavar="FILE", help="target profile (passwords not needed)"
+    )
+    plan.add_argument(
+        "--module", action="append", default=[], metavar="NAME", help="only suites/NAME"
+    )
+    plan.add_argument("--allow-destructive", action="store_true", help="as for ucconf run")
+    plan.add_argument("--json", action="store_true", help="the plan as JSON, for CI")
+    plan.set_defaults(handler=_plan)
+
+
 def _add_run_command(commands: Any) -> None:
     summary = "run the conformance suites against a target and write a report"
     run = commands.add_parser("run", help=summary, description=summary)
@@ -352,6 +388,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.set_defaults(handler=handler)
     _add_run_command(commands)
+    _add_plan_command(commands)
     _add_serve_command(commands)
     _add_report_commands(commands)
     _add_faults_commands(commands)

@@ -136,6 +136,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "may be sent",
     )
     group.addoption(
+        "--without-passwords",
+        action="store_true",
+        help="with --collect-only (ucconf plan): read the profile without its passwords",
+    )
+    group.addoption(
         "--fuzz",
         type=int,
         default=0,
@@ -171,8 +176,14 @@ def _settings(config: pytest.Config) -> Settings:
     fuzz = config.getoption("fuzz")
     if fuzz < 0:
         raise pytest.UsageError(f"--fuzz must be 0 or more, got {fuzz}")
+    without_passwords = bool(config.getoption("without_passwords"))
+    if without_passwords and not config.getoption("collectonly"):
+        raise pytest.UsageError("--without-passwords only goes with --collect-only")
     try:
-        profile = load_profile(Path(profile_path) if profile_path else EMBEDDED_PROFILE)
+        profile = load_profile(
+            Path(profile_path) if profile_path else EMBEDDED_PROFILE,
+            passwords=not without_passwords,
+        )
     except ProfileError as error:
         raise pytest.UsageError(str(error)) from None
     if faults:

@@ -240,8 +240,12 @@ class _Reader:
 _REQUIRED: Any = object()
 
 
-def load_profile(path: str | Path) -> Profile:
-    """Read and validate a profile; raise :class:`ProfileError` on any problem."""
+def load_profile(path: str | Path, *, passwords: bool = True) -> Profile:
+    """Read and validate a profile; raise :class:`ProfileError` on any problem.
+
+    ``passwords=False`` (``ucconf plan``, which logs in nowhere) leaves a ``password_env``
+    whose variable is unset as an empty password instead of an error.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -259,7 +263,7 @@ def load_profile(path: str | Path) -> Profile:
     root = _Reader(path, "", data)
     root.only(_TOP_LEVEL)
     target = _target(root.table_at("target"), required="target" in data)
-    users = _users(root.table_at("users"))
+    users = _users(root.table_at("users"), passwords)
     cti_table = root.table_at("cti")
     cti_table.only(("lines",))
     cti = CtiSettings(_lines(cti_table, "lines"))
@@ -320,12 +324,12 @@ def _target(table: _Reader, *, required: bool) -> Target:
     return Target(url=url.rstrip("/"), ucsid=ucsid, verify_tls=verify_tls)
 
 
-def _users(table: _Reader) -> dict[str, User]:
+def _users(table: _Reader, passwords: bool) -> dict[str, User]:
     users: dict[str, User] = {}
     names: dict[str, str] = {}  # casefolded login name -> alias
     line_owner: dict[str, str] = {}
     for alias in table.table:
-        user = _user(table.table_at(alias), alias)
+        user = _user(table.table_at(alias), alias, passwords)
         folded = user.name.casefold()
         if folded in names:
             # Login names are compared without case: a server that folds them would see one
@@ -344,7 +348,7 @@ def _users(table: _Reader) -> dict[str, User]:
     return users
 
 
-def _user(table: _Reader, alias: str) -> User:
+def _user(table: _Reader, alias: str, passwords: bool) -> User:
     table.only(_USER_KEYS)
     name = table.string("name", _REQUIRED)
     has_password, has_env = "password" in table.table, "password_env" in table.table
@@ -354,9 +358,9 @@ def _user(table: _Reader, alias: str) -> User:
         variable = table.string("password_env", _REQUIRED)
         if not _ENV_NAME.fullmatch(variable):
             raise table.fail("password_env", f"{variable!r} is not an environment variable name")
-        if variable not in os.environ:
+        if variable not in os.environ and passwords:
             raise table.fail("password_env", f"environment variable {variable} is not set")
-        password = os.environ[variable]
+        password = os.environ.get(variable, "")
     elif has_password:
         password = table.string("password", _REQUIRED, allow_empty=True)
     else:

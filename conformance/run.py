@@ -87,7 +87,7 @@ def run(options: RunOptions) -> RunResult:
         profile = load_profile(profile_path)
     except ProfileError as error:
         raise RunError(str(error)) from None
-    paths = _suite_paths(options)
+    paths = suite_paths(options)
     try:
         expected = (
             load_expected_failures(options.expect_failures) if options.expect_failures else {}
@@ -198,7 +198,7 @@ def _target(options: RunOptions, profile: Profile) -> Iterator[str]:
         yield server.url
 
 
-def _suite_paths(options: RunOptions) -> list[str]:
+def suite_paths(options: RunOptions) -> list[str]:
     paths = [str(SUITES / module) for module in options.modules] + list(options.suites)
     for path in paths:
         if not Path(path).exists():
