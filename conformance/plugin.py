@@ -258,6 +258,7 @@ def direct(
         target,
         secrets=conformance_settings.profile.secrets(),
         strict=conformance_settings.strict_schemas,
+        protocol_version=conformance_settings.profile.client.protocol_version,
     )
     _transcripts(request).append(("http transcript", client.transcript.render))
     node: pytest.Item = request.node

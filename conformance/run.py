@@ -164,7 +164,7 @@ def preflight(url: str, ucsid: str, profile: Profile, timeout_factor: float) -> 
     try:
         outcome = client.direct(
             "asnNegotiateServerConnection",
-            {"iClientProtocolVersion": 70},
+            {"iClientProtocolVersion": profile.client.protocol_version},
             auth=QueryCredentials(user.name, user.password),
         )
     except SuiteError as error:

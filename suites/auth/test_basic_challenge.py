@@ -9,7 +9,6 @@ from collections.abc import Callable
 import pytest
 
 from conformance.client import (
-    DEFAULT_NEGOTIATE,
     Basic,
     HttpClient,
     HttpOutcome,
@@ -66,6 +65,6 @@ def test_no401_query_parameter_turns_the_challenge_into_the_logon_error_body(
         "/ws/client/createsession?no401",
         operation="createsession",
         auth=_wrong_basic(user),
-        body=json.dumps(DEFAULT_NEGOTIATE).encode(),
+        body=json.dumps(direct.negotiate).encode(),
     )
     assert logon_error(response)["iErrorDetail"] == 102
