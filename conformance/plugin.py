@@ -155,11 +155,16 @@ def pytest_configure(config: pytest.Config) -> None:
     settings = _settings(config)
     config.stash[SETTINGS] = settings
     # Every client of this process, the session-scoped ones of the suites included.
+    config.stash[_PREVIOUS_GUARD] = Checks.run_guard
     Checks.run_guard = functools.partial(settings.gate.check, declared=None)
 
 
+_PREVIOUS_GUARD = pytest.StashKey[Any]()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
-    Checks.run_guard = None
+    # An in-process run (pytester) hands the guard back to the run around it.
+    Checks.run_guard = config.stash.get(_PREVIOUS_GUARD, None)
 
 
 def _settings(config: pytest.Config) -> Settings:
