@@ -121,7 +121,6 @@ def _o(effect: Effect, reason: str, line: int | None = None) -> Override:
 
 
 _USER_MGMT = "creates, changes or deletes user, group or computer accounts"
-_SERVER_CFG = "replaces server-wide settings with the argument"
 _NO_SERVICE = "can take the server or its logins out of service"
 _CALL = "acts on a real call: other parties' phones ring, drop or change"
 _CHAT = "persists a message or a member list for every participant"

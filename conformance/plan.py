@@ -22,7 +22,7 @@ import pytest
 from conformance.catalog import default_catalog
 from conformance.errors import ProfileError
 from conformance.plugin import SETTINGS, declared_operations
-from conformance.profile import EMBEDDED_PROFILE, load_profile
+from conformance.profile import EFFECT_CLASSES, EMBEDDED_PROFILE, load_profile
 from conformance.run import SUITES, RunError, RunOptions, suite_paths
 
 __all__ = ["Plan", "PlannedTest", "make_plan", "render_plan"]
@@ -87,7 +87,7 @@ class _Collector:
     ) -> None:
         self.items = list(items)
         gate = config.stash[SETTINGS].gate
-        self.allowed = [c for c in ("read", "own", "shared", "destructive") if c in gate.allowed]
+        self.allowed = [c for c in EFFECT_CLASSES if c in gate.allowed]
 
 
 def make_plan(

@@ -246,6 +246,8 @@ def _shown_options(options: RunOptions) -> list[str]:
             shown += [f"--{name}", str(value)]
     for module in options.modules:
         shown += ["--module", module]
+    if options.allow_destructive:
+        shown.append("--allow-destructive")
     return shown
 
 
