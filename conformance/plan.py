@@ -98,6 +98,8 @@ def make_plan(
     allow_destructive: bool = False,
 ) -> Plan:
     """The plan of a run with these options; :class:`RunError` when it cannot be made."""
+    if target and not profile:
+        raise RunError("--target needs --profile FILE (the users and lines of that server)")
     profile_path = profile or EMBEDDED_PROFILE
     try:
         loaded = load_profile(profile_path, passwords=False)

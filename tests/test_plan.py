@@ -79,3 +79,5 @@ def test_a_bad_profile_is_one_line(tmp_path: Path) -> None:
     code, out, err = plan("--profile", str(tmp_path / "missing.toml"))
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "no such file" in err
+    code, _, err = plan("--target", "https://ucserver.example.com:7225")
+    assert code == 2 and "--target needs --profile" in err
