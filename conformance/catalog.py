@@ -90,6 +90,10 @@ class OperationInfo:
     error: str | None
     deprecated: bool
     description: str
+    effect: str
+    """``read``, ``own``, ``shared`` or ``destructive`` (:mod:`conformance.effects`)."""
+    audience: dict[str, Any]
+    """``{"kind", "line", "quote"}``: whom the document says the entry is for."""
 
     @property
     def is_event(self) -> bool:

@@ -29,7 +29,11 @@ def _schemas_build(args: argparse.Namespace) -> int:
 
 
 def _schemas_check(args: argparse.Namespace) -> int:
-    differences = schemagen.differences(args.root)
+    try:
+        differences = schemagen.differences(args.root)
+    except ValueError as error:  # an operation the effect rules cannot classify, for one
+        print(f"schemas: {error}", file=sys.stderr)
+        return 1
     for line in differences:
         print(line)
     if differences:
@@ -150,6 +154,7 @@ def _run(args: argparse.Namespace) -> int:
         reports=args.reports,
         expect_failures=args.expect_failures,
         pytest_args=tuple(extra),
+        allow_destructive=args.allow_destructive,
     )
     try:
         result = run(options)
@@ -158,6 +163,42 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     print("\n".join(report_lines(result)))
     return result.exit_code
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from conformance.plan import make_plan, plan_json, render_plan
+    from conformance.run import RunError
+
+    try:
+        plan = make_plan(
+            target=args.target,
+            profile=args.profile,
+            modules=tuple(args.module),
+            allow_destructive=args.allow_destructive,
+        )
+    except RunError as error:
+        print(f"ucconf plan: {error}", file=sys.stderr)
+        return 2
+    print(plan_json(plan) if args.json else render_plan(plan))
+    return 0
+
+
+def _add_plan_command(commands: Any) -> None:
+    summary = (
+        "list, without touching the network, every test a run would run, the operations it "
+        "would send with their effect classes, and what it would skip and why"
+    )
+    plan = commands.add_parser("plan", help=summary, description=summary)
+    plan.add_argument("--target", metavar="URL", help="server under test (default: the profile's)")
+    plan.add_argument(
+        "--profile", type=Path, metavar="FILE", help="target profile (passwords not needed)"
+    )
+    plan.add_argument(
+        "--module", action="append", default=[], metavar="NAME", help="only suites/NAME"
+    )
+    plan.add_argument("--allow-destructive", action="store_true", help="as for ucconf run")
+    plan.add_argument("--json", action="store_true", help="the plan as JSON, for CI")
+    plan.set_defaults(handler=_plan)
 
 
 def _add_run_command(commands: Any) -> None:
@@ -175,6 +216,12 @@ def _add_run_command(commands: Any) -> None:
     )
     run.add_argument("--timeout-factor", type=float, default=1.0, metavar="F")
     run.add_argument("--strict-schemas", action="store_true")
+    run.add_argument(
+        "--allow-destructive",
+        action="store_true",
+        help="with --target: send destructive operations too, if the profile's [safety] allow "
+        'lists "destructive"',
+    )
     run.add_argument(
         "--fault", action="append", default=[], metavar="NAME", help="embedded target only"
     )
@@ -380,6 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.set_defaults(handler=handler)
     _add_run_command(commands)
+    _add_plan_command(commands)
     _add_serve_command(commands)
     _add_report_commands(commands)
     _add_faults_commands(commands)

@@ -33,8 +33,10 @@ import pytest
 from conformance.catalog import default_catalog
 from conformance.client import Basic, HttpClient, Session, Target
 from conformance.client.auth import Auth
+from conformance.client.checks import Checks
 from conformance.client.exceptions import OperationNotImplemented
 from conformance.errors import ProfileError, SchemaViolation, SuiteError
+from conformance.gate import Gate
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, OUTCOME_PROPERTY, PASSED, SKIPPED
 from conformance.profile import EMBEDDED_PROFILE, Profile, load_profile
 
@@ -46,6 +48,8 @@ MARKERS = (
     "spec(section, line=None): the document section (and line) the test checks",
     "requires(expression): skip unless the profile offers it, e.g. "
     "'cti.lines>=2', 'users.disabled>=1', 'capability:agent.ttl_above_max'",
+    "sends(*operations): the catalogue operations the test and its fixtures send; the run's "
+    "safety gate skips the test unless it allows every one's effect class",
 )
 
 
@@ -64,6 +68,18 @@ class Settings:
     """Property-based arguments the sweep sends per operation, beyond the minimal one."""
     variations: tuple[str, ...] = ()
     """Variations of the embedded reference server (behaviours the document allows)."""
+    allow_destructive: bool = False
+    """``--allow-destructive``: the profile's "destructive" class counts (targets only)."""
+    embedded_reference: bool = False
+    """``--embedded-reference``: the ``--target`` is ``ucconf run``'s own reference server."""
+
+    @functools.cached_property
+    def gate(self) -> Gate:
+        return Gate.for_run(
+            self.profile,
+            embedded=self.embedded or self.embedded_reference,
+            allow_destructive=self.allow_destructive,
+        )
 
     @property
     def embedded(self) -> bool:
@@ -117,6 +133,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="embedded target only: switch on a named variation of the reference server",
     )
     group.addoption(
+        "--allow-destructive",
+        action="store_true",
+        help="with --target: also send destructive operations, if the profile's [safety] "
+        "allow lists them",
+    )
+    group.addoption(
+        "--embedded-reference",
+        action="store_true",
+        help="the --target is the reference server ucconf run started: every effect class "
+        "may be sent",
+    )
+    group.addoption(
+        "--without-passwords",
+        action="store_true",
+        help="with --collect-only (ucconf plan): read the profile without its passwords",
+    )
+    group.addoption(
         "--fuzz",
         type=int,
         default=0,
@@ -128,7 +161,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for text in MARKERS:
         config.addinivalue_line("markers", text)
-    config.stash[SETTINGS] = _settings(config)
+    settings = _settings(config)
+    config.stash[SETTINGS] = settings
+    # Every client of this process, the session-scoped ones of the suites included.
+    config.stash[_PREVIOUS_GUARD] = Checks.run_guard
+    Checks.run_guard = functools.partial(settings.gate.check, declared=None)
+
+
+_PREVIOUS_GUARD = pytest.StashKey[Any]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # An in-process run (pytester) hands the guard back to the run around it.
+    Checks.run_guard = config.stash.get(_PREVIOUS_GUARD, None)
 
 
 def _settings(config: pytest.Config) -> Settings:
@@ -150,8 +195,14 @@ def _settings(config: pytest.Config) -> Settings:
     fuzz = config.getoption("fuzz")
     if fuzz < 0:
         raise pytest.UsageError(f"--fuzz must be 0 or more, got {fuzz}")
+    without_passwords = bool(config.getoption("without_passwords"))
+    if without_passwords and not config.getoption("collectonly"):
+        raise pytest.UsageError("--without-passwords only goes with --collect-only")
     try:
-        profile = load_profile(Path(profile_path) if profile_path else EMBEDDED_PROFILE)
+        profile = load_profile(
+            Path(profile_path) if profile_path else EMBEDDED_PROFILE,
+            passwords=not without_passwords,
+        )
     except ProfileError as error:
         raise pytest.UsageError(str(error)) from None
     if faults:
@@ -175,6 +226,8 @@ def _settings(config: pytest.Config) -> Settings:
         faults=faults,
         fuzz=fuzz,
         variations=variations,
+        allow_destructive=bool(config.getoption("allow_destructive")),
+        embedded_reference=bool(config.getoption("embedded_reference")),
     )
 
 
@@ -233,9 +286,15 @@ def direct(
         target,
         secrets=conformance_settings.profile.secrets(),
         strict=conformance_settings.strict_schemas,
+        protocol_version=conformance_settings.profile.client.protocol_version,
     )
     _transcripts(request).append(("http transcript", client.transcript.render))
     node: pytest.Item = request.node
+    declared = declared_operations(node)
+    if declared is not None:
+        client.checks.guard = functools.partial(
+            conformance_settings.gate.check, declared=frozenset(declared)
+        )
     node.stash.setdefault(CLIENTS, []).append(client)
     return client
 
@@ -338,9 +397,31 @@ def requirement_unmet(expression: str, profile: Profile) -> str | None:
     return None
 
 
+def declared_operations(item: pytest.Item) -> list[str] | None:
+    """The operations ``@pytest.mark.sends`` declares for the test; None without a marker."""
+    markers = list(item.iter_markers("sends"))
+    if not markers:
+        return None
+    return sorted({str(name) for marker in markers for name in marker.args})
+
+
+GATED = pytest.StashKey[str]()
+"""Why the safety gate keeps a test from running."""
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    profile = config.stash[SETTINGS].profile
+    settings = config.stash[SETTINGS]
+    profile = settings.profile
+    catalog = default_catalog()
     for item in items:
+        if "target" in getattr(item, "fixturenames", ()):
+            try:
+                reason = settings.gate.skip_reason(declared_operations(item), catalog)
+            except KeyError as error:
+                raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.sends: {error}") from None
+            if reason is not None:
+                item.stash[GATED] = reason
+                item.add_marker(pytest.mark.skip(reason=reason))
         for marker in item.iter_markers("requires"):
             for expression in marker.args:
                 reason = requirement_unmet(expression, profile)

@@ -8,6 +8,9 @@ into frozen dataclasses, so nothing downstream ever looks at raw TOML or the env
                              lines, groups, public
     [cti]                    lines = [...]      lines the suite may use
     [agent]                  groups = [...]     agent groups the suite may use
+    [safety]                 allow = [...]      effect classes a --target run may send
+                             (default ["read", "own"]), max_failed_logins (default 2)
+    [client]                 protocol_version   what the client negotiates (default 70)
     [capabilities]           free-form optional features: bool / int / float / string values,
                              nested tables flattened to dotted keys ("agent.ttl_above_max")
 
@@ -41,8 +44,10 @@ __all__ = [
     "EMBEDDED_PROFILE",
     "AgentSettings",
     "CapabilityValue",
+    "ClientSettings",
     "CtiSettings",
     "Profile",
+    "SafetySettings",
     "Target",
     "User",
     "load_profile",
@@ -55,7 +60,9 @@ CapabilityValue = bool | int | float | str
 
 _T = TypeVar("_T")
 
-_TOP_LEVEL = ("target", "users", "cti", "agent", "capabilities")
+_TOP_LEVEL = ("target", "users", "cti", "agent", "safety", "client", "capabilities")
+EFFECT_CLASSES = ("read", "own", "shared", "destructive")
+"""The effect classes of conformance.effects, mildest first."""
 _TARGET_KEYS = ("url", "ucsid", "verify_tls")
 _USER_KEYS = (
     "name",
@@ -111,6 +118,25 @@ class AgentSettings:
 
 
 @dataclass(frozen=True)
+class SafetySettings:
+    """What a run against a real target may do to it (issue 12)."""
+
+    allow: tuple[str, ...] = ("read", "own")
+    """Effect classes whose operations may be sent; ``destructive`` also needs
+    ``--allow-destructive`` on the command line."""
+    max_failed_logins: int = 2
+    """Failed logins in a row an account may get within a run before a successful one."""
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """How the suite's client presents itself."""
+
+    protocol_version: int = 70
+    """``iClientProtocolVersion`` of every negotiation the client sends."""
+
+
+@dataclass(frozen=True)
 class Profile:
     path: Path | None
     target: Target
@@ -118,6 +144,8 @@ class Profile:
     """By alias, in file order."""
     cti: CtiSettings = CtiSettings()
     agent: AgentSettings = AgentSettings()
+    safety: SafetySettings = SafetySettings()
+    client: ClientSettings = ClientSettings()
     capabilities: Mapping[str, CapabilityValue] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -181,6 +209,14 @@ class _Reader:
             raise self.fail(name, "must not be empty")
         return value
 
+    def integer(self, name: str, default: int, minimum: int) -> int:
+        value = self._typed(
+            name, lambda v: isinstance(v, int) and not isinstance(v, bool), "integer", default
+        )
+        if value < minimum:
+            raise self.fail(name, f"must be at least {minimum}, got {value}")
+        return int(value)
+
     def boolean(self, name: str, default: bool) -> bool:
         return bool(self._typed(name, lambda v: isinstance(v, bool), "boolean", default))
 
@@ -204,8 +240,12 @@ class _Reader:
 _REQUIRED: Any = object()
 
 
-def load_profile(path: str | Path) -> Profile:
-    """Read and validate a profile; raise :class:`ProfileError` on any problem."""
+def load_profile(path: str | Path, *, passwords: bool = True) -> Profile:
+    """Read and validate a profile; raise :class:`ProfileError` on any problem.
+
+    ``passwords=False`` (``ucconf plan``, which logs in nowhere) leaves a ``password_env``
+    whose variable is unset as an empty password instead of an error.
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -223,7 +263,7 @@ def load_profile(path: str | Path) -> Profile:
     root = _Reader(path, "", data)
     root.only(_TOP_LEVEL)
     target = _target(root.table_at("target"), required="target" in data)
-    users = _users(root.table_at("users"))
+    users = _users(root.table_at("users"), passwords)
     cti_table = root.table_at("cti")
     cti_table.only(("lines",))
     cti = CtiSettings(_lines(cti_table, "lines"))
@@ -231,14 +271,30 @@ def load_profile(path: str | Path) -> Profile:
     agent_table.only(("groups",))
     agent = AgentSettings(agent_table.strings("groups"))
     capabilities = _capabilities(root.table_at("capabilities"))
+    client_table = root.table_at("client")
+    client_table.only(("protocol_version",))
+    client = ClientSettings(protocol_version=client_table.integer("protocol_version", 70, 1))
     return Profile(
         path=path,
         target=target,
         users=MappingProxyType(users),
         cti=cti,
         agent=agent,
+        safety=_safety(root.table_at("safety")),
+        client=client,
         capabilities=MappingProxyType(capabilities),
     )
+
+
+def _safety(table: _Reader) -> SafetySettings:
+    table.only(("allow", "max_failed_logins"))
+    allow = table.strings("allow") if "allow" in table.table else SafetySettings.allow
+    for name in allow:
+        if name not in EFFECT_CLASSES:
+            raise table.fail(
+                "allow", f"{name!r} is no effect class; known: {', '.join(EFFECT_CLASSES)}"
+            )
+    return SafetySettings(allow=allow, max_failed_logins=table.integer("max_failed_logins", 2, 1))
 
 
 def _target(table: _Reader, *, required: bool) -> Target:
@@ -268,12 +324,12 @@ def _target(table: _Reader, *, required: bool) -> Target:
     return Target(url=url.rstrip("/"), ucsid=ucsid, verify_tls=verify_tls)
 
 
-def _users(table: _Reader) -> dict[str, User]:
+def _users(table: _Reader, passwords: bool) -> dict[str, User]:
     users: dict[str, User] = {}
     names: dict[str, str] = {}  # casefolded login name -> alias
     line_owner: dict[str, str] = {}
     for alias in table.table:
-        user = _user(table.table_at(alias), alias)
+        user = _user(table.table_at(alias), alias, passwords)
         folded = user.name.casefold()
         if folded in names:
             # Login names are compared without case: a server that folds them would see one
@@ -292,7 +348,7 @@ def _users(table: _Reader) -> dict[str, User]:
     return users
 
 
-def _user(table: _Reader, alias: str) -> User:
+def _user(table: _Reader, alias: str, passwords: bool) -> User:
     table.only(_USER_KEYS)
     name = table.string("name", _REQUIRED)
     has_password, has_env = "password" in table.table, "password_env" in table.table
@@ -302,9 +358,9 @@ def _user(table: _Reader, alias: str) -> User:
         variable = table.string("password_env", _REQUIRED)
         if not _ENV_NAME.fullmatch(variable):
             raise table.fail("password_env", f"{variable!r} is not an environment variable name")
-        if variable not in os.environ:
+        if variable not in os.environ and passwords:
             raise table.fail("password_env", f"environment variable {variable} is not set")
-        password = os.environ[variable]
+        password = os.environ.get(variable, "")
     elif has_password:
         password = table.string("password", _REQUIRED, allow_empty=True)
     else:

@@ -23,7 +23,18 @@ from pathlib import Path
 from typing import Any
 
 from conformance.catalog import Catalog
-from conformance.outcomes import NOT_IMPLEMENTED, OUTCOME_PROPERTY, OUTCOMES
+from conformance.outcomes import (
+    BROKEN,
+    ERROR,
+    NOT_IMPLEMENTED,
+    NOT_SENT,
+    OUTCOME_PROPERTY,
+    OUTCOMES,
+    PASSED,
+    SKIPPED,
+    SWEEP_PROPERTY,
+    SWEEP_VERDICTS,
+)
 from conformance.profile import Profile
 
 __all__ = [
@@ -65,6 +76,8 @@ class CaseRecord:
     """Deprecated operations the test exercised (the document marks them so)."""
     validations: int = 0
     message: str = ""
+    sweep: str | None = None
+    """The sweep's verdict ("" when not judged); None for a test outside the sweep."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,8 @@ class Summary:
     """Tests listed in the known-failures file that failed as expected (with the reason)."""
     unexpected_passes: list[dict[str, str]] = field(default_factory=list)
     """Tests listed in the known-failures file that passed: the file is stale (exit 1)."""
+    sweep: dict[str, int] = field(default_factory=dict)
+    """The sweep's verdicts (outcomes.SWEEP_VERDICTS), one per operation; empty without it."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -119,6 +134,7 @@ def read_junit(path: Path) -> list[CaseRecord]:
                 deprecated=tuple(properties.get("conformance_deprecated", "").split()),
                 validations=int(properties.get("conformance_validations", "0") or 0),
                 message=_message(case),
+                sweep=properties.get(SWEEP_PROPERTY),
             )
         )
     return records
@@ -223,7 +239,29 @@ def summarise(
         ],
         expected_failures=[{"test": r.nodeid, "reason": expected[r.nodeid]} for r in known],
         unexpected_passes=[{"test": r.nodeid, "reason": expected[r.nodeid]} for r in stale],
+        sweep=_sweep_counts(records),
     )
+
+
+def _sweep_counts(records: list[CaseRecord]) -> dict[str, int]:
+    """Per verdict, how many operations of the sweep got it (none: no sweep in the run)."""
+    swept = [r for r in records if r.sweep is not None]
+    if not swept:
+        return {}
+    counts = Counter({verdict: 0 for verdict in SWEEP_VERDICTS})
+    for record in swept:
+        counts[_sweep_verdict(record)] += 1
+    return dict(counts)
+
+
+def _sweep_verdict(record: CaseRecord) -> str:
+    if record.outcome == SKIPPED:
+        return NOT_SENT if record.message.startswith(NOT_SENT) else SKIPPED
+    if record.outcome == ERROR:
+        return BROKEN
+    if record.outcome == PASSED and record.sweep:
+        return record.sweep
+    return record.outcome  # failed, not implemented (or an expected failure)
 
 
 def _coverage(records: list[CaseRecord], catalog: Catalog) -> dict[str, Any]:
@@ -332,6 +370,10 @@ def render_markdown(summary: Summary) -> str:
             f"- {name} (deprecated in the document): {len(tests)} test(s)"
             for name, tests in sorted(cov["deprecated_exercised"].items())
         ]
+    if summary.sweep:
+        lines += ["", "## Sweep verdicts (one per operation)", ""]
+        lines += ["| " + " | ".join(summary.sweep) + " |", "|" + "---:|" * len(summary.sweep)]
+        lines += ["| " + " | ".join(str(n) for n in summary.sweep.values()) + " |"]
     if summary.failures:
         lines += ["", "## Failures and errors", ""]
         lines += [f"- `{f['test']}` ({f['outcome']}): {f['message']}" for f in summary.failures]

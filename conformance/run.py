@@ -63,6 +63,7 @@ class RunOptions:
     reports: Path = field(default_factory=lambda: REPORTS)
     expect_failures: Path | None = None
     pytest_args: tuple[str, ...] = ()
+    allow_destructive: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def run(options: RunOptions) -> RunResult:
         profile = load_profile(profile_path)
     except ProfileError as error:
         raise RunError(str(error)) from None
-    paths = _suite_paths(options)
+    paths = suite_paths(options)
     try:
         expected = (
             load_expected_failures(options.expect_failures) if options.expect_failures else {}
@@ -137,6 +138,11 @@ def report_lines(result: RunResult) -> list[str]:
         f"events seen {cov['events']['seen']}/{cov['events']['total']}, "
         f"schema validations {cov['validations']}",
         *(
+            ["sweep: " + ", ".join(f"{n} {v}" for v, n in result.summary.sweep.items())]
+            if result.summary.sweep
+            else []
+        ),
+        *(
             f"known failure still failing: {f['test']} ({f['reason']})"
             for f in result.summary.expected_failures
         ),
@@ -161,7 +167,7 @@ def preflight(url: str, ucsid: str, profile: Profile, timeout_factor: float) -> 
     try:
         outcome = client.direct(
             "asnNegotiateServerConnection",
-            {"iClientProtocolVersion": 70},
+            {"iClientProtocolVersion": profile.client.protocol_version},
             auth=QueryCredentials(user.name, user.password),
         )
     except SuiteError as error:
@@ -195,7 +201,7 @@ def _target(options: RunOptions, profile: Profile) -> Iterator[str]:
         yield server.url
 
 
-def _suite_paths(options: RunOptions) -> list[str]:
+def suite_paths(options: RunOptions) -> list[str]:
     paths = [str(SUITES / module) for module in options.modules] + list(options.suites)
     for path in paths:
         if not Path(path).exists():
@@ -228,6 +234,10 @@ def _pytest_command(
         command += ["-n", options.workers]
     if options.strict_schemas:
         command.append("--strict-schemas")
+    if options.allow_destructive:
+        command.append("--allow-destructive")
+    if not options.target:  # the reference server started above: everything may be sent
+        command.append("--embedded-reference")
     return [*command, *options.pytest_args]
 
 
@@ -239,6 +249,8 @@ def _shown_options(options: RunOptions) -> list[str]:
             shown += [f"--{name}", str(value)]
     for module in options.modules:
         shown += ["--module", module]
+    if options.allow_destructive:
+        shown.append("--allow-destructive")
     return shown
 
 

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from conformance.effects import audience_of, effect_of
 from conformance.schema_ids import SCHEMA_DIALECT, TYPES_DIR, WEBSERVICE_DIR, type_id
 from conformance.spec.model import Document, Member, Operation, OperationKind, TypeDef, TypeKind
 from conformance.spec.parse import parse_file
@@ -169,6 +170,8 @@ def _operation_entry(operation: Operation) -> Schema:
         "error": None if is_event else operation.error,
         "deprecated": operation.deprecated,
         "description": operation.description,
+        "effect": effect_of(operation.name, operation.module, operation.kind.value).value,
+        "audience": audience_of(operation.name, operation.module, operation.line).as_json(),
     }
 
 

@@ -140,6 +140,8 @@ CATALOG = {
             "result": "AsnFixEventList",
             "error": "AsnFixEventList",
             "deprecated": False,
+            "effect": "read",
+            "audience": {"kind": "user", "line": 1, "quote": ""},
             "description": "fetch events",
         },
         {
@@ -151,6 +153,8 @@ CATALOG = {
             "result": None,
             "error": None,
             "deprecated": True,
+            "effect": "read",
+            "audience": {"kind": "user", "line": 2, "quote": ""},
             "description": "events arrive",
         },
     ],
@@ -431,6 +435,8 @@ def test_operation_lookup(catalog: Catalog) -> None:
         error="AsnFixEventList",
         deprecated=False,
         description="fetch events",
+        effect="read",
+        audience={"kind": "user", "line": 1, "quote": ""},
     )
     event = catalog.operation("asnFixEvent")
     assert event.is_event and event.deprecated and event.result is None and event.error is None

@@ -254,3 +254,57 @@ def test_allure_shows_server_faults_as_failed_and_suite_faults_as_broken(
         "test_server_wrong",
     )
     assert found["test_server_wrong"]["links"][0]["name"] == "document section 16.1.12"
+
+
+GATED_SUITE = """
+    import pytest
+    from conformance.client import QueryCredentials
+
+    def _auth(profile):
+        alice = profile.user("alice")
+        return QueryCredentials(alice.name, alice.password)
+
+    @pytest.mark.sends("asnGetLoggedInContact")
+    def test_declared_read(direct, profile):
+        direct.direct("asnGetLoggedInContact", {}, auth=_auth(profile)).expect_result()
+
+    @pytest.mark.sends("asnMgmtRestartServer")
+    def test_restart(direct):
+        raise AssertionError("must never run against a target")
+
+    def test_undeclared(direct):
+        raise AssertionError("must never run against a target")
+
+    @pytest.mark.sends("asnGetLoggedInContact")
+    def test_declaration_is_wrong(direct, profile):
+        direct.direct("asnGetUserToken", {}, auth=_auth(profile))
+"""
+
+
+def test_the_safety_gate_skips_and_refuses_against_a_target(run) -> None:  # type: ignore[no-untyped-def]
+    from conformance.reference import ReferenceServer
+
+    with ReferenceServer(load_profile(EMBEDDED_PROFILE)) as server:
+        result = run(GATED_SUITE, f"--target={server.url}", f"--profile={EMBEDDED_PROFILE}", "-rs")
+    assert outcomes(result) == {
+        "test_declared_read": "passed",
+        "test_restart": "skipped",
+        "test_undeclared": "skipped",
+        "test_declaration_is_wrong": "error",
+    }
+    out = result.stdout.str()
+    assert (
+        "not sent: asnMgmtRestartServer is destructive; allow it with "
+        '[safety] allow = [..., "destructive"] and --allow-destructive'
+    ) in out
+    assert "not sent: the test declares nothing it sends" in out
+    assert "asnGetUserToken (read): the test's @pytest.mark.sends(...) does not declare it" in (
+        result.stdout.str()
+    )
+
+
+def test_the_embedded_server_allows_every_class(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(GATED_SUITE.replace("raise AssertionError", "print"))
+    assert outcomes(result)["test_restart"] == "passed"
+    assert outcomes(result)["test_undeclared"] == "passed"
+    assert outcomes(result)["test_declaration_is_wrong"] == "error"

@@ -148,6 +148,19 @@ def test_plain_numbers_are_lines_too(tmp_path: Path) -> None:
     assert load_profile(write(tmp_path, text)).user("alice").lines == ("+4930100101", "100")
 
 
+def test_safety_and_client_defaults_and_values(tmp_path: Path) -> None:
+    defaults = load_profile(write(tmp_path, MINIMAL))
+    assert defaults.safety.allow == ("read", "own")
+    assert defaults.safety.max_failed_logins == 2
+    assert defaults.client.protocol_version == 70
+    text = MINIMAL + '[safety]\nallow = ["read", "shared"]\nmax_failed_logins = 1\n'
+    text += "[client]\nprotocol_version = 60\n"
+    profile = load_profile(write(tmp_path, text))
+    assert profile.safety.allow == ("read", "shared")
+    assert profile.safety.max_failed_logins == 1
+    assert profile.client.protocol_version == 60
+
+
 # --- every mistake: one line naming the file, the key and the problem -----------------------
 
 TARGET = '[target]\nurl = "http://127.0.0.1:7224"\nucsid = "local"\n'
@@ -230,6 +243,22 @@ MISTAKES = {
     "cti unknown key": (TARGET + "[cti]\nline = []\n", "cti.line", "did you mean 'lines'"),
     "cti lines ill-typed": (TARGET + "[cti]\nlines = [1]\n", "cti.lines", "list"),
     "agent groups ill-typed": (TARGET + '[agent]\ngroups = "s"\n', "agent.groups", "list"),
+    "safety allow unknown class": (
+        TARGET + '[safety]\nallow = ["read", "all"]\n',
+        "safety.allow",
+        "'all' is no effect class",
+    ),
+    "safety max_failed_logins zero": (
+        TARGET + "[safety]\nmax_failed_logins = 0\n",
+        "safety.max_failed_logins",
+        "at least 1",
+    ),
+    "safety unknown key": (TARGET + "[safety]\nallowed = []\n", "safety.allowed", "allow"),
+    "client protocol_version ill-typed": (
+        TARGET + '[client]\nprotocol_version = "70"\n',
+        "client.protocol_version",
+        "integer",
+    ),
     "capability array": (
         TARGET + "[capabilities]\nx = [1]\n",
         "capabilities.x",

@@ -8,8 +8,11 @@ embedded reference server (started in-process as a stand-in for "a real UCServer
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +32,7 @@ COVERED = {
     "ucconf run --target": "test_readme.py::test_certifying_a_real_server",
     "ucconf diff": "test_compare.py::test_ucconf_diff_exits_1_on_regression_and_0_otherwise",
     "ucconf faults": "tests/suites (the fault catalogue check)",
+    "ucconf plan": "test_readme.py::test_plan_as_the_readme_says",
 }  # fmt: skip
 
 
@@ -62,6 +66,32 @@ def test_ucconf_run_as_the_readme_says(
     assert summary["counts"]["failed"] == 0
     # "the report marks it deprecated" (asnChatGetEvents, 16.1.10)
     assert "asnChatGetEvents" in summary["coverage"]["deprecated_exercised"]
+    # "the summary counts each" sweep verdict; the reference refuses administrators' operations
+    assert summary["sweep"]["rights"] > 0 and summary["sweep"]["result"] > 0
+    assert sum(summary["sweep"].values()) == 391
+
+
+def test_plan_as_the_readme_says(tmp_path: Path) -> None:
+    """The README's ``ucconf plan`` lines with profiles/example.toml as ``my-server.toml``, in
+    a subprocess (the plan collects suites/ with pytest) and without any password set."""
+    plans = [c for c in readme_commands() if c.startswith("ucconf plan")]
+    assert len(plans) >= 2
+    example = EMBEDDED_PROFILE.parent / "example.toml"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UCCONF_")}
+    cli = [sys.executable, "-c", "from conformance.cli import main; raise SystemExit(main())"]
+    for command in plans:
+        args = shlex.split(command.split(">")[0])[2:]
+        args = [str(example) if a.endswith(".toml") else a for a in args]
+        done = subprocess.run(
+            [*cli, "plan", *args],
+            capture_output=True, text=True, env=env, timeout=300, check=False, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        if "--json" in args:
+            sent = json.loads(done.stdout)["sent"]
+            assert sent and set(sent.values()) <= {"read", "own"}
+        else:
+            assert "not sent: asnMgmtRestartServer is destructive" in done.stdout
 
 
 @pytest.fixture(scope="module")

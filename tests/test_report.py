@@ -164,3 +164,33 @@ def test_profile_hash_leaves_passwords_out() -> None:
     digest = profile_hash(profile)
     assert len(digest) == 64
     assert all(secret not in digest for secret in profile.secrets())
+
+
+def test_sweep_verdicts_are_counted_in_both_summaries(tmp_path: Path) -> None:
+    sweep = [
+        record("s1", "passed", sweep="result"),
+        record("s2", "passed", sweep="error"),
+        record("s3", "passed", sweep="rights"),
+        record("s4", "skipped", sweep="", message="not sent: asnMgmtRestartServer is destructive"),
+        record("s5", "skipped", sweep="", message="the profile has no enabled user"),
+        record("s6", NOT_IMPLEMENTED, sweep=""),
+        record("s7", "failed", sweep=""),
+        record("s8", "error", sweep=""),
+    ]
+    summary = summarise([record("other", "passed"), *sweep], default_catalog(), META)
+    assert summary.sweep == {
+        "result": 1,
+        "error": 1,
+        "rights": 1,
+        "not sent": 1,
+        NOT_IMPLEMENTED: 1,
+        "skipped": 1,
+        "failed": 1,
+        "broken": 1,
+    }
+    write_summary(tmp_path, summary)
+    assert json.loads((tmp_path / "summary.json").read_text())["sweep"]["not sent"] == 1
+    markdown = (tmp_path / "summary.md").read_text()
+    assert "## Sweep verdicts (one per operation)" in markdown
+    assert "| result | error | rights | not sent |" in markdown
+    assert summarise([record("other", "passed")], default_catalog(), META).sweep == {}

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from conformance.catalog import Catalog, OperationInfo, UnknownName
 from conformance.client.exceptions import ArgumentInvalid, UnknownOperation
@@ -52,14 +54,23 @@ class Coverage:
             self.validations += 1
 
 
+Guard = Callable[[OperationInfo], None]
+"""Raises (a SuiteError) when an operation may not be sent; see conformance.gate."""
+
+
 class Checks:
     """Schema checks against one catalogue; ``strict`` also reports undefined members."""
+
+    run_guard: ClassVar[Guard | None] = None
+    """Consulted before every operation any client of the process sends (the run's gate)."""
 
     def __init__(self, catalog: Catalog, redactor: Redactor, *, strict: bool = False) -> None:
         self.catalog = catalog
         self.redactor = redactor
         self.strict = strict
         self.coverage = Coverage()
+        self.guard: Guard | None = None
+        """Consulted before every operation this client sends (the test's declaration)."""
 
     # --- what we send -----------------------------------------------------------------------
 
@@ -77,6 +88,9 @@ class Checks:
             if check_argument:
                 raise UnknownOperation(str(exc)) from None
             return None
+        for guard in (Checks.run_guard, self.guard):
+            if guard is not None:
+                guard(info)
         if check_argument and info.argument is not None:
             self.argument(operation, info.argument, argument or {})
         self.coverage.sent(operation)

@@ -97,8 +97,12 @@ class HttpClient:
         secrets: Iterable[str] = (),
         strict: bool = False,
         transcript: Transcript | None = None,
+        protocol_version: int = 70,
     ) -> None:
         self.target = target
+        self.negotiate: JsonObject = {"negotiate": {"iClientProtocolVersion": protocol_version}}
+        """The createsession body sent where a caller passes :data:`DEFAULT_NEGOTIATE`: the
+        profile's ``[client] protocol_version``."""
         self.transcript = transcript if transcript is not None else Transcript()
         self.redactor = self.transcript.redactor
         secrets = tuple(secrets)
@@ -185,6 +189,8 @@ class HttpClient:
         JSON text, like any GET argument). ``no401=False`` leaves out ``X-no401`` so that a
         Basic login failure may answer 401.
         """
+        if negotiate is DEFAULT_NEGOTIATE:
+            negotiate = self.negotiate
         body = negotiate if negotiate is not None else {}
         inner = body.get("negotiate")
         if check_argument and isinstance(inner, dict):

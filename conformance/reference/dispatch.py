@@ -72,6 +72,12 @@ Handler = Callable[["Call", JsonObject], Awaitable[Any]]
 
 _HANDLERS: dict[str, Handler] = {}
 
+ADMINISTRATOR_ONLY: HookPoint[bool] = HookPoint(
+    "dispatch.administrator-only",
+    "whether an operation the document reserves for administrators (catalogue audience "
+    "'administrator') is refused to a user session that has no handler for it",
+)
+
 OPERATION_RESULT: HookPoint[tuple[str, Any]] = HookPoint(
     "operation.result",
     "(operation name, result payload) of a successful invoke, after its schema check, on every "
@@ -194,6 +200,17 @@ async def dispatch(
             state.catalog.validate(info.argument, argument, context=f"{name} argument")
         except SchemaViolation as violation:
             return reject(InvokeProblem.MISTYPED_ARGUMENT, str(violation))
+    audience = info.audience
+    if (
+        handler is None
+        and audience["kind"] == "administrator"
+        and state.faults.apply(ADMINISTRATOR_ONLY, True)
+    ):
+        # The reference server has no administrator login: every session is a user's.
+        return reject(
+            InvokeProblem.AUTHENTICATION_INCOMPLETE,
+            f'{name} is for administrators: "{audience["quote"]}" (L{audience["line"]})',
+        )
     call = Call(state, info, user, session, route, invoke.invoke_id)
     try:
         if handler is not None:

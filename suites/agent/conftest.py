@@ -62,6 +62,8 @@ class Roles:
     """The profile's name of the agent group."""
     agents: tuple[User, User]
     outsider: User
+    test_groups: tuple[str, ...] = ()
+    """The profile's ``[agent] groups``: the only groups the suite logs agents in to."""
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +74,7 @@ def roles(profile: Profile) -> Roles:
         members = [u for u in enabled if group in u.groups]
         outsiders = [u for u in enabled if group not in u.groups]
         if len(members) >= 2 and outsiders:
-            return Roles(group, (members[0], members[1]), outsiders[0])
+            return Roles(group, (members[0], members[1]), outsiders[0], profile.agent.groups)
     pytest.skip(
         "the profile has no [agent] group with two enabled members and an enabled user outside it"
     )
@@ -243,9 +245,9 @@ class Team:
 @pytest.fixture
 def team(roles: Roles, session_factory: SessionFactory, target: Target) -> Iterator[Team]:
     """The issue's set-up: both agents monitor (asnAgentMonitorStart) and log in to the group
-    (asnAgentLogin); the outsider monitors too and logs in to the agent groups the profile
-    gives them (none of them is the group), so that "not a member" also covers a logged-in
-    agent of another group."""
+    (asnAgentLogin); the outsider monitors too and logs in to those of their agent groups that
+    ``[agent] groups`` lists (none of them is the group), so that "not a member" also covers a
+    logged-in agent of another group."""
     with ExitStack() as stack:
         stack.enter_context(lease(target, f"agent group {roles.group}", LOCK_WAIT))
         first, second = (Desk(user, session_factory(user.alias)) for user in roles.agents)
@@ -255,8 +257,8 @@ def team(roles: Roles, session_factory: SessionFactory, target: Target) -> Itera
         stack.callback(built.clean_up)
         first.login(roles.group)
         second.login(roles.group)
-        for group in roles.outsider.groups:
-            if outsider.lists(group):
+        for group in roles.outsider.groups:  # only groups the profile lets the suite use
+            if group in roles.test_groups and group != roles.group and outsider.lists(group):
                 outsider.login(group)
         yield built
 

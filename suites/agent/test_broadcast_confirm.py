@@ -17,6 +17,15 @@ TTL = 60
 
 @pytest.mark.spec("6.1.10", line=12026)
 @pytest.mark.spec("7.1.19", line=12858)
+@pytest.mark.sends(
+    "asnAgentBroadcastCheck",
+    "asnAgentBroadcastConfirm",
+    "asnAgentBroadcastCreate",
+    "asnAgentBroadcastGetItemsForGroups",
+    "asnAgentLogin",
+    "asnAgentLogoff",
+    "asnAgentMonitorStart",
+)
 def test_confirm_before_expiry_removes_the_broadcast_for_everyone(team: Team) -> None:
     """6.1.10 (L12030-L12032): if the TTL has not expired, a confirm removes the item from the
     server's list of open items; "Sobald ein Agent diesen Broadcast bestätigt, gilt er für das
@@ -41,6 +50,14 @@ def test_confirm_before_expiry_removes_the_broadcast_for_everyone(team: Team) ->
 
 
 @pytest.mark.spec("6.1.10", line=12040)
+@pytest.mark.sends(
+    "asnAgentBroadcastCheck",
+    "asnAgentBroadcastConfirm",
+    "asnAgentBroadcastCreate",
+    "asnAgentLogin",
+    "asnAgentLogoff",
+    "asnAgentMonitorStart",
+)
 def test_a_second_confirm_is_ignored_without_error(team: Team) -> None:
     """6.1.10 (L12040-L12042): "Der Server ignoriert Doppel-Bestätigungen!" Both agents
     confirm the same broadcast, one after the other: the second confirm is answered with the

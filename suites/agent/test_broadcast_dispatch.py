@@ -21,6 +21,9 @@ QUIET_SECONDS = 0.5
 @pytest.mark.spec("6.1.9", line=11952)
 @pytest.mark.spec("6.2.1", line=12131)
 @pytest.mark.spec("7.1.19", line=12852)
+@pytest.mark.sends(
+    "asnAgentBroadcastCreate", "asnAgentLogin", "asnAgentLogoff", "asnAgentMonitorStart"
+)
 def test_ttl_0_reaches_every_logged_in_agent_of_the_group(team: Team) -> None:
     """6.1.9 (L11956-L11957): "Alle Agenten, die in einer der angegebenen Gruppen angemeldet
     sind, erhalten vom Server das Broadcast-Item per Event geliefert"; iTTL 0 is "dispatch nur
@@ -36,6 +39,9 @@ def test_ttl_0_reaches_every_logged_in_agent_of_the_group(team: Team) -> None:
 
 @pytest.mark.spec("6.1.9", line=11952)
 @pytest.mark.spec("6.2.1", line=12131)
+@pytest.mark.sends(
+    "asnAgentBroadcastCreate", "asnAgentLogin", "asnAgentLogoff", "asnAgentMonitorStart"
+)
 def test_ttl_0_does_not_reach_a_user_outside_the_group(team: Team) -> None:
     """6.1.9 (L11956-L11957): only agents logged in to one of the listed groups receive the
     broadcast. The outsider, who created it and is logged in as an agent of their own groups
@@ -49,6 +55,14 @@ def test_ttl_0_does_not_reach_a_user_outside_the_group(team: Team) -> None:
 @pytest.mark.spec("6.1.9", line=11984)
 @pytest.mark.spec("6.1.11", line=12064)
 @pytest.mark.spec("6.1.8", line=11918)
+@pytest.mark.sends(
+    "asnAgentBroadcastCheck",
+    "asnAgentBroadcastCreate",
+    "asnAgentBroadcastGetItemsForGroups",
+    "asnAgentLogin",
+    "asnAgentLogoff",
+    "asnAgentMonitorStart",
+)
 def test_ttl_0_is_not_kept(team: Team) -> None:
     """6.1.9 (L11984-L11988): iTTL 0 dispatches "nur an aktuell angemeldete Agenten"; only
     another iTTL keeps the broadcast on the server (L11989-L11991). Right after the create,

@@ -35,6 +35,14 @@ ABOVE_MAX_CAPABILITY = "agent.ttl_above_max"
 @pytest.mark.spec("6.1.9", line=11989)
 @pytest.mark.spec("6.1.11", line=12064)
 @pytest.mark.spec("6.1.8", line=11918)
+@pytest.mark.sends(
+    "asnAgentBroadcastCheck",
+    "asnAgentBroadcastCreate",
+    "asnAgentBroadcastGetItemsForGroups",
+    "asnAgentLogin",
+    "asnAgentLogoff",
+    "asnAgentMonitorStart",
+)
 def test_ttl_3_is_open_at_once(team: Team, timeline: Timeline) -> None:
     """6.1.9 (L11989-L11991): with iTTL N the broadcast "am Server verfügbar bleibt" for N
     seconds. Right after a create with iTTL 3, asnAgentBroadcastCheck answers ``bExists`` true
@@ -51,6 +59,14 @@ def test_ttl_3_is_open_at_once(team: Team, timeline: Timeline) -> None:
 @pytest.mark.spec("6.1.9", line=11989)
 @pytest.mark.spec("6.1.11", line=12064)
 @pytest.mark.spec("6.1.8", line=11918)
+@pytest.mark.sends(
+    "asnAgentBroadcastCheck",
+    "asnAgentBroadcastCreate",
+    "asnAgentBroadcastGetItemsForGroups",
+    "asnAgentLogin",
+    "asnAgentLogoff",
+    "asnAgentMonitorStart",
+)
 def test_ttl_3_is_still_open_at_2_seconds(team: Team, timeline: Timeline) -> None:
     """6.1.9 (L11989-L11991): an iTTL 3 broadcast is available for 3 seconds, so 2 seconds
     after its creation ``bExists`` is still true and GetItemsForGroups still lists it."""
@@ -67,6 +83,14 @@ def test_ttl_3_is_still_open_at_2_seconds(team: Team, timeline: Timeline) -> Non
 @pytest.mark.spec("6.1.9", line=11989)
 @pytest.mark.spec("6.1.11", line=12064)
 @pytest.mark.spec("6.1.8", line=11918)
+@pytest.mark.sends(
+    "asnAgentBroadcastCheck",
+    "asnAgentBroadcastCreate",
+    "asnAgentBroadcastGetItemsForGroups",
+    "asnAgentLogin",
+    "asnAgentLogoff",
+    "asnAgentMonitorStart",
+)
 def test_ttl_3_is_gone_once_it_expired(team: Team, timeline: Timeline) -> None:
     """6.1.9 (L11989-L11993): the broadcast is available for iTTL seconds, not longer. Once
     3 seconds and a margin (1 s, scaled by ``--timeout-factor``) have passed,
@@ -83,6 +107,13 @@ def test_ttl_3_is_gone_once_it_expired(team: Team, timeline: Timeline) -> None:
 
 @pytest.mark.spec("6.1.9", line=11989)
 @pytest.mark.spec("6.1.8", line=11918)
+@pytest.mark.sends(
+    "asnAgentBroadcastCreate",
+    "asnAgentBroadcastGetItemsForGroups",
+    "asnAgentLogin",
+    "asnAgentLogoff",
+    "asnAgentMonitorStart",
+)
 def test_agent_who_logs_in_during_the_ttl_finds_the_broadcast(
     team: Team, timeline: Timeline
 ) -> None:
@@ -103,6 +134,15 @@ def test_agent_who_logs_in_during_the_ttl_finds_the_broadcast(
 
 @pytest.mark.spec("6.1.9", line=11994)
 @pytest.mark.spec("6.1.10", line=12026)
+@pytest.mark.sends(
+    "asnAgentBroadcastCheck",
+    "asnAgentBroadcastConfirm",
+    "asnAgentBroadcastCreate",
+    "asnAgentBroadcastGetItemsForGroups",
+    "asnAgentLogin",
+    "asnAgentLogoff",
+    "asnAgentMonitorStart",
+)
 def test_ttl_minus_1_stays_open_until_confirmed(team: Team, timeline: Timeline) -> None:
     """6.1.9 (L11994-L11997): with iTTL -1 the broadcast "so lange erhalten bleibt, bis der
     Server herunterfährt oder der Broadcast bestätigt wurde". Well past any short TTL (8 s) it
@@ -120,6 +160,14 @@ def test_ttl_minus_1_stays_open_until_confirmed(team: Team, timeline: Timeline) 
 
 @pytest.mark.spec("6.1.9", line=11992)
 @pytest.mark.requires(f"capability:{ABOVE_MAX_CAPABILITY}")
+@pytest.mark.sends(
+    "asnAgentBroadcastCheck",
+    "asnAgentBroadcastConfirm",
+    "asnAgentBroadcastCreate",
+    "asnAgentLogin",
+    "asnAgentLogoff",
+    "asnAgentMonitorStart",
+)
 def test_ttl_above_the_maximum_follows_the_profile(
     team: Team, timeline: Timeline, profile: Profile
 ) -> None:

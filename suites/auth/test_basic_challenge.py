@@ -9,7 +9,6 @@ from collections.abc import Callable
 import pytest
 
 from conformance.client import (
-    DEFAULT_NEGOTIATE,
     Basic,
     HttpClient,
     HttpOutcome,
@@ -31,6 +30,7 @@ def _wrong_basic(user: User) -> Basic:
 
 @pytest.mark.spec("1.3", line=195)
 @pytest.mark.spec("1.2", line=67)
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_wrong_basic_credentials_are_challenged_with_401(log_on: LogOn, user: User) -> None:
     """1.2 (L66-L68), 1.3 (L195-L198): with HTTP Basic "a prompt will ask the user for
     credentials": a wrong login without ``no401`` answers 401 with a ``WWW-Authenticate``
@@ -42,6 +42,7 @@ def test_wrong_basic_credentials_are_challenged_with_401(log_on: LogOn, user: Us
 
 
 @pytest.mark.spec("1.3", line=174)
+@pytest.mark.sends()
 def test_x_no401_header_turns_the_challenge_into_the_logon_error_body(
     direct: HttpClient, user: User, logon_error: LogonError
 ) -> None:
@@ -52,6 +53,7 @@ def test_x_no401_header_turns_the_challenge_into_the_logon_error_body(
 
 
 @pytest.mark.spec("1.3", line=197)
+@pytest.mark.sends()
 def test_no401_query_parameter_turns_the_challenge_into_the_logon_error_body(
     direct: HttpClient, user: User, logon_error: LogonError
 ) -> None:
@@ -63,6 +65,6 @@ def test_no401_query_parameter_turns_the_challenge_into_the_logon_error_body(
         "/ws/client/createsession?no401",
         operation="createsession",
         auth=_wrong_basic(user),
-        body=json.dumps(DEFAULT_NEGOTIATE).encode(),
+        body=json.dumps(direct.negotiate).encode(),
     )
     assert logon_error(response)["iErrorDetail"] == 102

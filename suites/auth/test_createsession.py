@@ -26,6 +26,7 @@ def _password_auth(mode: str, user: User) -> Auth:
 
 @pytest.mark.spec("1.3", line=191)
 @pytest.mark.parametrize("mode", ["basic", "query"])
+@pytest.mark.sends()
 def test_createsession_accepts_the_users_password(
     direct: HttpClient, user: User, mode: str
 ) -> None:
@@ -37,6 +38,7 @@ def test_createsession_accepts_the_users_password(
 
 
 @pytest.mark.spec("1.3", line=187)
+@pytest.mark.sends()
 def test_session_id_is_32_upper_case_hex_digits(direct: HttpClient, user: User) -> None:
     """1.3 (L183-L189): the session id has the form of the document's example,
     ``470977D3647E174DB9AF9A0C3567A3E7``: 32 upper-case hexadecimal digits (N17)."""
@@ -48,6 +50,7 @@ def test_session_id_is_32_upper_case_hex_digits(direct: HttpClient, user: User) 
 
 @pytest.mark.spec("10.1.6", line=14443)
 @pytest.mark.spec("1.3", line=494)
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_session_id_authenticates_calls_on_the_client_route(direct: HttpClient, user: User) -> None:
     """1.3 (L39-L40, L494-L500): the session "authenticates the further function calls"
     sent with ``X-ucsessionid``; asnGetLoggedInContact (10.1.6, L14443-L14475) in it names the

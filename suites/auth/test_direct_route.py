@@ -17,6 +17,7 @@ CALLBACK = "ucconfCallback_1"
 
 @pytest.mark.spec("1.2", line=155)
 @pytest.mark.spec("1.1", line=28)
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_get_and_post_give_the_same_result(direct: HttpClient, user: User) -> None:
     """1.1 (L28) "All API endpoints may be called with GET or POST", shown for /ws/direct in
     L155-L160: both methods give the same (schema-valid) AsnGetLoggedInContactResult."""
@@ -27,6 +28,7 @@ def test_get_and_post_give_the_same_result(direct: HttpClient, user: User) -> No
 
 
 @pytest.mark.spec("10.1.6", line=14443)
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_logged_in_contact_is_the_authenticated_user(direct: HttpClient, user: User) -> None:
     """10.1.6 (L14443-L14464): asnGetLoggedInContact returns "information about himself":
     ``u8sLoggedInUser`` is the login name the call authenticated with."""
@@ -36,6 +38,7 @@ def test_logged_in_contact_is_the_authenticated_user(direct: HttpClient, user: U
 
 
 @pytest.mark.spec("1.2", line=162)
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_jsonp_callback_wraps_the_same_body(direct: HttpClient, user: User) -> None:
     """1.2 (L49, L162) "Jsonp is supported": with ``callback=<name>`` the body comes back as
     ``<name>(<json>);`` around the same result (the parameter name is protocol-notes §1's;

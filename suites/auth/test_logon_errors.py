@@ -22,6 +22,7 @@ LogOn = Callable[..., HttpOutcome]
 
 @pytest.mark.spec("1.3", line=266)
 @pytest.mark.requires("users>=1")
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_wrong_password_is_logon_error_102_naming_the_user(
     log_on: LogOn, user: User, logon_error: LogonError
 ) -> None:
@@ -35,6 +36,7 @@ def test_wrong_password_is_logon_error_102_naming_the_user(
 
 
 @pytest.mark.spec("1.3", line=245)
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_unknown_user_is_logon_error_101_without_failed_user(
     log_on: LogOn, unknown_user_name: str, logon_error: LogonError
 ) -> None:
@@ -48,6 +50,7 @@ def test_unknown_user_is_logon_error_101_without_failed_user(
 
 @pytest.mark.spec("11.1.4", line=14695)
 @pytest.mark.requires("users.disabled>=1")
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_disabled_user_is_logon_error_107(
     log_on: LogOn, profile: Profile, logon_error: LogonError
 ) -> None:

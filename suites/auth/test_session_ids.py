@@ -42,6 +42,7 @@ def _assert_refused(response: HttpResponse) -> None:
 
 @pytest.mark.spec("1.3", line=39)
 @pytest.mark.parametrize("session_id", sorted(NEVER_ISSUED))
+@pytest.mark.sends()
 def test_session_id_never_issued_is_refused(direct: HttpClient, session_id: str) -> None:
     """1.3 (L39-L40): "it is always required to create a user session"; a /ws/client call
     with a session id the server never issued (well-formed or not) is refused."""
@@ -50,6 +51,7 @@ def test_session_id_never_issued_is_refused(direct: HttpClient, session_id: str)
 
 @pytest.mark.spec("10.2.1", line=14478)
 @pytest.mark.spec("48.2.1", line=52944)
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_session_id_is_refused_after_logoff(
     direct: HttpClient, session_factory: SessionFactory, user: User
 ) -> None:

@@ -38,6 +38,7 @@ def _call(direct: HttpClient, user: User, route: str, placement: UcsidPlacement)
 @pytest.mark.spec("1.3", line=231)
 @pytest.mark.parametrize("placement", [UcsidPlacement.HEADER, UcsidPlacement.QUERY])
 @pytest.mark.parametrize("route", ["direct", "createsession", "client"])
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_unknown_ucsid_is_502_ws_error_119_naming_it(
     direct: HttpClient, target: Target, user: User, route: str, placement: UcsidPlacement
 ) -> None:

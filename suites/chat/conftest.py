@@ -249,6 +249,7 @@ def chat_history(
             target,
             secrets=conformance_settings.profile.secrets(),
             strict=conformance_settings.strict_schemas,
+            protocol_version=conformance_settings.profile.client.protocol_version,
         )
         return send_history(client, sender, recipient)
 

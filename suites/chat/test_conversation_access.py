@@ -38,6 +38,13 @@ def _view(events: list[JsonObject]) -> list[tuple[object, ...]]:
 
 @pytest.mark.spec("17.1.27", line=19707)
 @pytest.mark.spec("16.1.12", line=18336)
+@pytest.mark.sends(
+    "asnChatGetConversationID",
+    "asnChatGetEventsRange",
+    "asnChatSubscribeEvents",
+    "asnChatTextMessage",
+    "asnGetLoggedInContact",
+)
 def test_partner_uri_addresses_the_same_conversation(
     chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
 ) -> None:
@@ -63,6 +70,13 @@ def test_partner_uri_addresses_the_same_conversation(
 
 @pytest.mark.spec("16.1.12", line=18319)
 @pytest.mark.spec("16.1.5", line=17908)
+@pytest.mark.sends(
+    "asnChatGetConversationID",
+    "asnChatGetEventsRange",
+    "asnChatSubscribeEvents",
+    "asnChatTextMessage",
+    "asnGetLoggedInContact",
+)
 def test_recipient_sees_the_same_history(
     chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
 ) -> None:
@@ -82,6 +96,13 @@ def test_recipient_sees_the_same_history(
 @pytest.mark.spec("17.1.1", line=19139)
 @pytest.mark.spec("16.1.12", line=18319)
 @pytest.mark.requires("users>=3")
+@pytest.mark.sends(
+    "asnChatGetConversationID",
+    "asnChatGetEventsRange",
+    "asnChatSubscribeEvents",
+    "asnChatTextMessage",
+    "asnGetLoggedInContact",
+)
 def test_non_participant_gets_no_history(
     chat_session: ChatSession, chat_history: ChatHistory, chat_result: ChatResult, outsider: str
 ) -> None:
@@ -115,6 +136,13 @@ def test_non_participant_gets_no_history(
 
 @pytest.mark.spec("17.1.1", line=19139)
 @pytest.mark.spec("16.1.12", line=18336)
+@pytest.mark.sends(
+    "asnChatGetConversationID",
+    "asnChatGetEventsRange",
+    "asnChatSubscribeEvents",
+    "asnChatTextMessage",
+    "asnGetLoggedInContact",
+)
 def test_unknown_conversation_id_is_invalid(
     chat_session: ChatSession, chat_result: ChatResult
 ) -> None:

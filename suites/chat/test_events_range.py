@@ -37,6 +37,13 @@ def _assert_ours(history: ChatHistory, events: list[dict[str, object]]) -> None:
 
 @pytest.mark.spec("16.1.12", line=18342)
 @pytest.mark.spec("16.2.1", line=18784)
+@pytest.mark.sends(
+    "asnChatGetConversationID",
+    "asnChatGetEventsRange",
+    "asnChatSubscribeEvents",
+    "asnChatTextMessage",
+    "asnGetLoggedInContact",
+)
 def test_range_without_sequence_id_delivers_the_100_newest(
     chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
 ) -> None:
@@ -65,6 +72,13 @@ def test_range_without_sequence_id_delivers_the_100_newest(
 
 
 @pytest.mark.spec("16.1.12", line=18375)
+@pytest.mark.sends(
+    "asnChatGetConversationID",
+    "asnChatGetEventsRange",
+    "asnChatSubscribeEvents",
+    "asnChatTextMessage",
+    "asnGetLoggedInContact",
+)
 def test_paging_backwards_walks_the_whole_history(
     chat_session: ChatSession,
     chat_history: ChatHistory,
@@ -100,6 +114,13 @@ def test_paging_backwards_walks_the_whole_history(
 
 
 @pytest.mark.spec("16.1.12", line=18385)
+@pytest.mark.sends(
+    "asnChatGetConversationID",
+    "asnChatGetEventsRange",
+    "asnChatSubscribeEvents",
+    "asnChatTextMessage",
+    "asnGetLoggedInContact",
+)
 def test_forward_range_from_sequence_id_is_inclusive(
     chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
 ) -> None:
@@ -123,6 +144,13 @@ def test_forward_range_from_sequence_id_is_inclusive(
 
 
 @pytest.mark.spec("16.1.12", line=18393)
+@pytest.mark.sends(
+    "asnChatGetConversationID",
+    "asnChatGetEventsRange",
+    "asnChatSubscribeEvents",
+    "asnChatTextMessage",
+    "asnGetLoggedInContact",
+)
 def test_greater_or_equal_is_ignored_without_sequence_id(
     chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
 ) -> None:

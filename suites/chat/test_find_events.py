@@ -19,6 +19,13 @@ PAGE = 100
 
 @pytest.mark.spec("16.1.11", line=18260)
 @pytest.mark.spec("17.1.58", line=20475)
+@pytest.mark.sends(
+    "asnChatFindEvents",
+    "asnChatGetConversationID",
+    "asnChatSubscribeEvents",
+    "asnChatTextMessage",
+    "asnGetLoggedInContact",
+)
 def test_find_events_pages_with_offset_and_max(
     chat_session: ChatSession, chat_history: ChatHistory
 ) -> None:

@@ -21,6 +21,13 @@ PAGE = 100
 
 
 @pytest.mark.spec("16.1.10", line=18205)
+@pytest.mark.sends(
+    "asnChatGetConversationID",
+    "asnChatGetEvents",
+    "asnChatSubscribeEvents",
+    "asnChatTextMessage",
+    "asnGetLoggedInContact",
+)
 def test_deprecated_get_events_still_pages(
     chat_session: ChatSession,
     chat_history: ChatHistory,

@@ -164,9 +164,13 @@ class Phone:
 class Cti:
     """Phones, dialable numbers and calls of one test."""
 
-    def __init__(self, sessions: SessionFactory, target: Target) -> None:
+    def __init__(
+        self, sessions: SessionFactory, target: Target, lines: tuple[str, ...] = ()
+    ) -> None:
         self._sessions = sessions
         self._target = target
+        self._lines = lines
+        """The profile's ``[cti] lines``: the only lines calls are placed from and to."""
         self._lookups: dict[str, Phone] = {}
         self._leased: set[str] = set()
 
@@ -184,6 +188,11 @@ class Cti:
     def placed(self, phone: Phone, line: str, dialled: Party, number: str) -> Iterator[str]:
         """A call from ``line`` to ``number`` (``dialled``'s line) while this test holds the
         lease on the dialled line; yields the caller's connection id, drops it afterwards."""
+        for party_line in (line, dialled.line):
+            if party_line not in self._lines:
+                raise SuiteError(
+                    f"refusing to call with {party_line}: not in the profile's [cti] lines"
+                )
         with self.lease(dialled.line):
             connection_id = phone.make_call(line, number)
             try:
@@ -206,8 +215,8 @@ class Cti:
 
 
 @pytest.fixture
-def cti(session_factory: SessionFactory, target: Target) -> Cti:
-    return Cti(session_factory, target)
+def cti(session_factory: SessionFactory, target: Target, profile: Profile) -> Cti:
+    return Cti(session_factory, target, profile.cti.lines)
 
 
 # --- who plays which part -------------------------------------------------------------------

@@ -38,6 +38,7 @@ def _check_labels(event: dict[str, Any], line: str, cross_ref: str, side: str) -
 
 @pytest.mark.spec("26.2.8", line=26309)
 @pytest.mark.spec("26.1.9", line=24966)
+@pytest.mark.sends("asnCtiDropCall", "asnCtiEnumPhoneLines", "asnCtiMakeCall")
 def test_make_call_reports_its_outcome_as_make_call_result(
     cti: Cti, caller: Party, spare: Party
 ) -> None:
@@ -58,6 +59,7 @@ def test_make_call_reports_its_outcome_as_make_call_result(
 
 @pytest.mark.spec("26.2.6", line=26222)
 @pytest.mark.spec("27.1.13", line=27349)
+@pytest.mark.sends("asnCtiDropCall", "asnCtiLineMonitorStart", "asnCtiMakeCall")
 def test_the_calling_line_reports_dialing_then_ringback(scene: Scene) -> None:
     """26.2.6 (L26222-L26229): the calling line's monitor follows the new outgoing call: it
     is dialling (eCALLSTATEDIALING 4, reasonCallDialing L27349; a call being prepared,
@@ -80,6 +82,7 @@ def test_the_calling_line_reports_dialing_then_ringback(scene: Scene) -> None:
 
 @pytest.mark.spec("26.2.6", line=26222)
 @pytest.mark.spec("27.1.13", line=27347)
+@pytest.mark.sends("asnCtiDropCall", "asnCtiLineMonitorStart", "asnCtiMakeCall")
 def test_the_called_line_reports_the_call_offering(scene: Scene) -> None:
     """26.2.6 (L26222-L26229): the called line's monitor sees the new incoming call in
     eCALLSTATEOFFERING 2 ("klingelt ankommend", L4362; reasonCallOffering "New incoming
@@ -94,6 +97,7 @@ def test_the_called_line_reports_the_call_offering(scene: Scene) -> None:
 
 
 @pytest.mark.spec("26.1.13", line=25174)
+@pytest.mark.sends("asnCtiAnswerCall", "asnCtiDropCall", "asnCtiLineMonitorStart", "asnCtiMakeCall")
 def test_answer_call_connects_both_sides(scene: Scene) -> None:
     """26.1.13 (L25174-L25175): a call in OFFERING "can be accepted with this operation":
     asnCtiAnswerCall on B's connection answers ``bSuccess`` true, and both monitors report
@@ -109,6 +113,7 @@ def test_answer_call_connects_both_sides(scene: Scene) -> None:
 
 
 @pytest.mark.spec("26.1.11", line=25089)
+@pytest.mark.sends("asnCtiAnswerCall", "asnCtiDropCall", "asnCtiLineMonitorStart", "asnCtiMakeCall")
 def test_drop_call_ends_the_call_on_both_sides(scene: Scene) -> None:
     """26.1.11 (L25089-L25093, L25113): asnCtiDropCall on A's connection of a connected call
     answers ``bSuccess`` true, and both monitors see their side end: DESTROYED (1, "Selbst

@@ -28,6 +28,7 @@ NO_ACCESS_ERRORS = {2: "accessdenied", 3: "invalidline"}  # 27.1.8, L27267-L2726
 @pytest.mark.requires("cti.lines>=1")
 @pytest.mark.spec("26.1.4", line=24744)
 @pytest.mark.spec("27.1.9", line=27271)
+@pytest.mark.sends("asnCtiLineMonitorStop")
 def test_stopping_an_unknown_cross_reference_is_refused(cti: Cti, caller: Party) -> None:
     """26.1.4 (L24744-L24746): asnCtiLineMonitorStop takes the cross reference "the client got
     from the corresponding asnCtiLineMonitorStart". One the server never issued is refused
@@ -46,6 +47,7 @@ def test_stopping_an_unknown_cross_reference_is_refused(cti: Cti, caller: Party)
 @pytest.mark.requires("cti.lines>=2")
 @pytest.mark.spec("26.1.3", line=24664)
 @pytest.mark.spec("27.1.8", line=27253)
+@pytest.mark.sends("asnCtiEnumPhoneLines", "asnCtiLineMonitorStart")
 def test_monitoring_a_line_without_access_is_refused(
     cti: Cti, caller: Party, profile: Profile
 ) -> None:
@@ -75,6 +77,13 @@ def test_monitoring_a_line_without_access_is_refused(
 
 @pytest.mark.requires("cti.lines>=2")
 @pytest.mark.spec("26.1.13", line=25174)
+@pytest.mark.sends(
+    "asnCtiAnswerCall",
+    "asnCtiDropCall",
+    "asnCtiEnumPhoneLines",
+    "asnCtiLineMonitorStart",
+    "asnCtiMakeCall",
+)
 def test_answering_a_call_that_is_not_offering_is_refused(
     cti: Cti, caller: Party, spare: Party
 ) -> None:

@@ -18,6 +18,7 @@ USER_OWN_LINES = 0  # AsnCtiEnumPhoneLinesArgumentEnum (27.1.2, L26969)
 
 @pytest.mark.spec("26.1.1", line=24547)
 @pytest.mark.spec("27.1.2", line=26969)
+@pytest.mark.sends("asnCtiEnumPhoneLines")
 def test_user_own_lines_lists_the_lines_the_user_owns(cti: Cti, caller: Party) -> None:
     """26.1.1 (L24547): typeofLines userOwnLines lists "the lines which the logged in user is
     owner of" (27.1.2, L26969): exactly the lines the profile gives that user, each once."""
@@ -30,6 +31,7 @@ def test_user_own_lines_lists_the_lines_the_user_owns(cti: Cti, caller: Party) -
 
 
 @pytest.mark.spec("26.1.1", line=24589)
+@pytest.mark.sends("asnCtiEnumPhoneLines")
 def test_change_notify_returns_a_line_monitor_cross_reference(cti: Cti, caller: Party) -> None:
     """26.1.1 (L24555-L24558, L24589): with attachChangeNotify 1 the server attaches the
     client to changes of the line list, and the result's ``u8sLineMonitorCrossRefID`` is the

@@ -49,6 +49,9 @@ def carrying(cross_ref: str) -> Where:
 
 
 @pytest.mark.spec("26.1.3", line=24690)
+@pytest.mark.sends(
+    "asnCtiDropCall", "asnCtiEnumPhoneLines", "asnCtiLineMonitorStart", "asnCtiMakeCall"
+)
 def test_monitor_start_returns_a_cross_reference_and_the_line_state(
     cti: Cti, caller: Party, spare: Party
 ) -> None:
@@ -77,6 +80,9 @@ def test_monitor_start_returns_a_cross_reference_and_the_line_state(
 
 @pytest.mark.spec("26.2.6", line=26227)
 @pytest.mark.spec("26.1.3", line=24518)
+@pytest.mark.sends(
+    "asnCtiDropCall", "asnCtiEnumPhoneLines", "asnCtiLineMonitorStart", "asnCtiMakeCall"
+)
 def test_two_monitors_of_a_line_both_get_every_event_with_their_own_cross_reference(
     cti: Cti, caller: Party, spare: Party
 ) -> None:
@@ -114,6 +120,13 @@ def test_two_monitors_of_a_line_both_get_every_event_with_their_own_cross_refere
 
 
 @pytest.mark.spec("26.1.4", line=24734)
+@pytest.mark.sends(
+    "asnCtiDropCall",
+    "asnCtiEnumPhoneLines",
+    "asnCtiLineMonitorStart",
+    "asnCtiLineMonitorStop",
+    "asnCtiMakeCall",
+)
 def test_a_stopped_monitor_gets_no_events_while_the_other_still_does(
     cti: Cti, caller: Party, spare: Party
 ) -> None:

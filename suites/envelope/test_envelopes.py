@@ -25,6 +25,7 @@ NEGATIVE_TTL_CAPABILITY = "tokens.ttl_negative"
 
 
 @pytest.mark.spec("3", line=3614)
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_result_carries_the_sessions_id_as_session_id(session: Session) -> None:
     """Changelog (L654-L655, L3614-L3615): "Results tragen sessionid": a result sent over the
     WebSocket carries the session's id as ``sessionID`` (protocol-notes §3)."""
@@ -41,6 +42,7 @@ def test_result_carries_the_sessions_id_as_session_id(session: Session) -> None:
 
 @pytest.mark.spec("3", line=3614)
 @pytest.mark.spec("48.2.1", line=52944)
+@pytest.mark.sends()
 def test_event_carries_invoke_id_99999(session_factory: SessionFactory, user: User) -> None:
     """Changelog (L654-L655, L3614-L3615): "Events haben nun alle InvokeID 99999": the event
     asnUserSessionDestroyed that ends a session logged off with asnLogoff (10.2.1, L14478;
@@ -56,6 +58,7 @@ def test_event_carries_invoke_id_99999(session_factory: SessionFactory, user: Us
 
 
 @pytest.mark.spec("10.1.4", line=14359)
+@pytest.mark.sends("asnGetUserToken")
 def test_error_reply_carries_the_invokes_id_as_invoked_id(
     session: Session, profile: Profile
 ) -> None:

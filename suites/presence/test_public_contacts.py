@@ -30,6 +30,7 @@ def public_user(profile: Profile) -> User:
 
 @pytest.mark.spec("1.4", line=514)
 @pytest.mark.spec("2.1.18", line=1591)
+@pytest.mark.sends("asnAbsentStateGetUser", "asnAbsentStateReset", "asnAbsentStateSetUser")
 def test_public_contacts_show_the_current_presence(
     direct: HttpClient,
     profile: Profile,

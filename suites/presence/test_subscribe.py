@@ -22,6 +22,12 @@ OUT_OF_OFFICE = 1  # eABSENTSTATEOUTOFOFFICE (AsnAbsentStateEnum 3.1.27, L4738)
 
 @pytest.mark.spec("36.1.1", line=46074)
 @pytest.mark.spec("37.1.27", line=47488)
+@pytest.mark.sends(
+    "asnAbsentStateGetUser",
+    "asnAbsentStateReset",
+    "asnAbsentStateSetUser",
+    "asnGetAndSubscribePresence",
+)
 def test_result_holds_the_contacts_current_presence(
     session_factory: Callable[..., Session],
     change_presence: ChangePresence,

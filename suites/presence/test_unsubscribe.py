@@ -21,6 +21,14 @@ OUT_OF_OFFICE, MEETING = 1, 2  # AsnAbsentStateEnum (3.1.27, L4738-L4740)
 
 @pytest.mark.spec("36.1.2", line=46146)
 @pytest.mark.spec("36.2.1", line=46437)
+@pytest.mark.sends(
+    "asnAbsentStateGetUser",
+    "asnAbsentStateReset",
+    "asnAbsentStateSetUser",
+    "asnCheckConnection",
+    "asnGetAndSubscribePresence",
+    "asnUnsubscribePresence",
+)
 def test_no_update_after_unsubscribe(
     session_factory: Callable[..., Session],
     change_presence: ChangePresence,

@@ -38,6 +38,12 @@ def _subscribe(session: Session, contact_id: str) -> None:
 @pytest.mark.spec("3.1.79", line=5537)
 @pytest.mark.requires("users>=2")
 @pytest.mark.parametrize(("absent_state", "presence_state"), CHANGES)
+@pytest.mark.sends(
+    "asnAbsentStateGetUser",
+    "asnAbsentStateReset",
+    "asnAbsentStateSetUser",
+    "asnGetAndSubscribePresence",
+)
 def test_subscriber_receives_the_new_state(
     session_factory: Callable[..., Session],
     change_presence: ChangePresence,
@@ -71,6 +77,13 @@ def test_subscriber_receives_the_new_state(
 @pytest.mark.spec("36.2.1", line=46437)
 @pytest.mark.spec("36.1.1", line=46074)
 @pytest.mark.requires("users>=3")
+@pytest.mark.sends(
+    "asnAbsentStateGetUser",
+    "asnAbsentStateReset",
+    "asnAbsentStateSetUser",
+    "asnCheckConnection",
+    "asnGetAndSubscribePresence",
+)
 def test_session_that_did_not_subscribe_gets_no_update(
     session_factory: Callable[..., Session],
     change_presence: ChangePresence,

@@ -38,6 +38,7 @@ NOT_ROSE = {
 
 
 @pytest.mark.parametrize("frame", MALFORMED.values(), ids=list(MALFORMED))
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_malformed_json_frame_gets_a_general_problem_reject(robust: Robust, frame: str) -> None:
     """protocol-notes §3: a frame that is not JSON text cannot be decoded; it is answered with
     a reject (generalProblem, the decoder's message in details), the connection stays open."""
@@ -50,6 +51,7 @@ def test_malformed_json_frame_gets_a_general_problem_reject(robust: Robust, fram
 
 
 @pytest.mark.parametrize("frame", NOT_ROSE.values(), ids=list(NOT_ROSE))
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_json_that_is_no_rose_message_gets_a_general_problem_reject(
     robust: Robust, frame: str
 ) -> None:
@@ -63,6 +65,7 @@ def test_json_that_is_no_rose_message_gets_a_general_problem_reject(
     robust.still_answers()
 
 
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_invoke_without_operation_name_is_rejected(robust: Robust) -> None:
     """protocol-notes §3: an invoke names its operation by ``operationName`` (JSON clients send
     ``operationID`` 0); one without it cannot be dispatched and is rejected, addressed to its

@@ -49,6 +49,7 @@ def _path_and_headers(route: str, operation: str, session_id: str) -> tuple[str,
 @pytest.mark.spec("1.2", line=143)
 @pytest.mark.parametrize("body", BODIES.values(), ids=list(BODIES))
 @pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_post_body_that_is_no_json_is_a_client_error(
     direct: HttpClient, basic: Basic, session_id: str, route: str, body: bytes
 ) -> None:
@@ -70,6 +71,7 @@ def test_post_body_that_is_no_json_is_a_client_error(
 
 @pytest.mark.spec("1.2", line=61)
 @pytest.mark.parametrize("route", ("direct", "client"))
+@pytest.mark.sends()
 def test_unknown_operation_on_a_route_is_a_client_error(
     direct: HttpClient, basic: Basic, session_id: str, route: str
 ) -> None:
@@ -90,6 +92,7 @@ def test_unknown_operation_on_a_route_is_a_client_error(
     [("GET", "/ws/ucconf-unknown"), ("GET", "/ws/public/ucconf-unknown"), ("POST", "/ucconf")],
     ids=["ws-route", "public-route", "outside-the-routes"],
 )
+@pytest.mark.sends()
 def test_unknown_path_is_a_client_error(direct: HttpClient, method: str, path: str) -> None:
     """1.1 (L24-L47): the web service offers /ws/direct, /ws/client and /ws/public; a path
     outside them is refused with a 4xx and a JSON body."""
@@ -99,6 +102,7 @@ def test_unknown_path_is_a_client_error(direct: HttpClient, method: str, path: s
 
 @pytest.mark.spec("1.3", line=39)
 @pytest.mark.parametrize("session", SESSION_IDS.values(), ids=list(SESSION_IDS))
+@pytest.mark.sends()
 def test_websocket_with_an_invalid_session_id_is_refused_with_json(
     direct: HttpClient, session: str
 ) -> None:

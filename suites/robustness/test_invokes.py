@@ -34,6 +34,7 @@ ANSWER_TIMEOUT = 10.0
 """Seconds (scaled) each of the pipelined or duplicate invokes may take to be answered."""
 
 
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_unknown_operation_is_rejected_as_unrecognised(robust: Robust) -> None:
     """protocol-notes §3: "whose operation the server does not know, gets a reject": an invoke
     of an operation the document does not define is answered with invokeProblem
@@ -48,6 +49,7 @@ def test_unknown_operation_is_rejected_as_unrecognised(robust: Robust) -> None:
 
 
 @pytest.mark.spec("10.1.4", line=14359)
+@pytest.mark.sends("asnGetLoggedInContact", "asnGetUserToken")
 def test_argument_with_wrong_member_types_is_rejected_as_mistyped(robust: Robust) -> None:
     """protocol-notes §3: an argument the server cannot decode gets a reject: asnGetUserToken
     (10.1.4, L14359-L14402) with the integers iType and iTTL sent as strings is answered with
@@ -64,6 +66,7 @@ def test_argument_with_wrong_member_types_is_rejected_as_mistyped(robust: Robust
     robust.still_answers()
 
 
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_megabyte_string_member_is_answered(robust: Robust) -> None:
     """protocol-notes §4: objects may carry members the document does not define; an invoke
     with a 1 MiB string member is still answered (result, error or reject) within the timeout,
@@ -73,6 +76,7 @@ def test_megabyte_string_member_is_answered(robust: Robust) -> None:
     robust.still_answers()
 
 
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_pipelined_invokes_are_all_answered(robust: Robust) -> None:
     """protocol-notes §2: "results may arrive in a different order than the invokes were sent
     ... Correlate by invoke id only": 200 invokes written back to back without waiting each
@@ -86,6 +90,7 @@ def test_pipelined_invokes_are_all_answered(robust: Robust) -> None:
     robust.still_answers()
 
 
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_duplicate_invoke_id_is_rejected_or_answered_twice(robust: Robust) -> None:
     """protocol-notes §3 (invokeProblem duplicateInvocation 0): two invokes with one invokeID,
     written back to back, get two answers addressed to that id: a result and the reject

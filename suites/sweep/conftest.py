@@ -6,12 +6,18 @@ type-correct values, deterministic), and classifies the answer. ``--fuzz N`` add
 test per operation that sends N property-based arguments (``test_fuzzed_arguments.py``, not
 collected without the option).
 
-Operations that the document places on another route or between servers are *marked* with the
-document's own statement (:data:`PLACEMENTS`): for them a reject saying the session cannot use
-the operation (authenticationIncomplete, authenticationFailed) counts as "not implemented"
-like unrecognisedOperation, and the verdict names the statement. Each statement is quoted from
-the catalogue's description of the module or operation and checked against it when the suite
-is collected, so a marking cannot drift from the document.
+Each answer gets a verdict (:meth:`SweepCall.judge`), recorded as the test's
+``conformance_sweep`` property and counted by the summary: ``result`` (answered, the result
+validates), ``error`` (a schema-valid error: the argument was understood), ``rights`` (refused
+where the document restricts the operation), ``not sent`` (gated by the run's safety settings:
+each test declares its operation, so the gate covers the sweep), or a failure. Whom the
+document means an operation for comes from the catalogue's ``audience``: a plain user's session
+that runs an administrator's operation successfully violates the quoted line.
+
+Operations that the document places on another route or between servers are also *marked*
+with the document's own statement (:data:`PLACEMENTS`), which "not implemented" verdicts name.
+Each statement is quoted from the catalogue's description of the module or operation and
+checked against it when the suite is collected, so a marking cannot drift from the document.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from conformance.client.exceptions import OperationNotImplemented
 from conformance.client.outcome import Outcome
 from conformance.errors import ConformanceViolation, SuiteError
 from conformance.instances import InstanceBuilder
+from conformance.outcomes import RESULT, RIGHTS, SCHEMA_VALID_ERROR, SWEEP_PROPERTY
 from conformance.plugin import SessionFactory, Settings
 from conformance.profile import Profile, User
 from conformance.rose import InvokeProblem, Reject
@@ -152,13 +159,23 @@ _check_placements()
 
 
 def _param(op: OperationInfo) -> object:
-    marks = [pytest.mark.module(op.module), pytest.mark.spec(op.section)]
+    marks = [
+        pytest.mark.module(op.module),
+        pytest.mark.spec(op.section),
+        pytest.mark.sends(op.name),
+    ]
     return pytest.param(op.name, id=op.name, marks=marks)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "operation" in metafunc.fixturenames:
         metafunc.parametrize("operation", [_param(op) for op in OPERATIONS])
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Marks the item as one operation of the sweep, so the summary counts its verdict."""
+    if "operation" in getattr(item, "fixturenames", ()):
+        item.user_properties.append((SWEEP_PROPERTY, ""))
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -184,13 +201,20 @@ class SweepCall:
     """One operation of the sweep in one session: invoke it, judge the answer."""
 
     def __init__(
-        self, operation: str, session: Session, placement: Placement | None, minimal: Any
+        self,
+        operation: str,
+        session: Session,
+        placement: Placement | None,
+        minimal: Any,
+        item: pytest.Item | None = None,
     ) -> None:
         self.operation = operation
         self.info = CATALOG.operation(operation)
         self.session = session
         self.placement = placement
         self.minimal_argument = minimal
+        self.item = item
+        """The test, whose ``conformance_sweep`` property gets the verdict."""
 
     def invoke(self, argument: Any) -> Outcome:
         """Send one invoke with ``argument`` (checked against the argument type first) and
@@ -224,17 +248,42 @@ class SweepCall:
             self.operation, reply, time.monotonic() - started, scrub=checks.redactor.text
         )
 
-    def judge(self, outcome: Outcome) -> None:
-        """A result or error (already schema-checked) passes; a reject unrecognisedOperation
-        is "not implemented"; any other reject of a schema-valid invoke is a violation."""
+    def judge(self, outcome: Outcome) -> str:
+        """The verdict on one answer (already schema-checked), recorded on the test.
+
+        ``result`` and ``error`` (a schema-valid error) for an operation any session may use;
+        for one the document reserves for administrators, a result is a violation of the line
+        that says so and a refusal (an error, or the rejects authenticationIncomplete and
+        authenticationFailed) is ``rights``, as it is for any operation the document places
+        elsewhere. unrecognisedOperation is "not implemented"; any other reject of a
+        schema-valid invoke is a violation.
+        """
         self.session.raise_fault()  # an invalid event that came meanwhile, for instance
-        message = outcome.message
-        if not isinstance(message, Reject):
-            return
+        message, audience = outcome.message, self.info.audience
+        restricted = audience["kind"] != "user"
+        if isinstance(message, Reject):
+            verdict = self._judge_reject(message, restricted)
+        elif outcome.ok:
+            if audience["kind"] == "administrator":
+                raise ConformanceViolation(
+                    f"{self.operation}: a plain user's session ran it successfully, but the "
+                    f'document reserves it for administrators: "{audience["quote"]}" '
+                    f"(L{audience['line']})"
+                )
+            verdict = RESULT
+        else:
+            verdict = RIGHTS if restricted else SCHEMA_VALID_ERROR
+        if self.item is not None:
+            properties = self.item.user_properties
+            properties[:] = [(n, v) for n, v in properties if n != SWEEP_PROPERTY]
+            properties.append((SWEEP_PROPERTY, verdict))
+        return verdict
+
+    def _judge_reject(self, message: Reject, restricted: bool) -> str:
         problem, details = message.problem, f" ({message.details})" if message.details else ""
-        if problem == InvokeProblem.UNRECOGNISED_OPERATION or (
-            self.placement is not None and problem in _NOT_HERE
-        ):
+        if restricted and problem in _NOT_HERE - {InvokeProblem.UNRECOGNISED_OPERATION}:
+            return RIGHTS
+        if problem == InvokeProblem.UNRECOGNISED_OPERATION:
             where = f"; {self.placement.reason}" if self.placement is not None else ""
             raise OperationNotImplemented(self.operation, f"{problem.name}{details}{where}")
         if problem == InvokeProblem.MISTYPED_ARGUMENT:
@@ -273,11 +322,12 @@ def sweep(
     session_factory: SessionFactory,
     sweep_user: User,
     arguments: InstanceBuilder,
+    request: pytest.FixtureRequest,
 ) -> SweepCall:
     """``operation`` in a fresh session of the sweep user."""
     session = session_factory(sweep_user.alias, invoke_timeout=SWEEP_INVOKE_TIMEOUT)
     minimal = arguments.argument(operation)
-    return SweepCall(operation, session, PLACEMENTS.get(operation), minimal)
+    return SweepCall(operation, session, PLACEMENTS.get(operation), minimal, request.node)
 
 
 @pytest.fixture

@@ -26,5 +26,8 @@ def test_operation_answers_its_minimal_valid_argument(sweep: SweepCall) -> None:
     argument its ArgumentType allows (required members only), the operation is answered within
     the timeout by a result valid against its ResultType or an error valid against its
     ErrorType; a reject unrecognisedOperation means "not implemented" (protocol-notes §5), and
-    a reject mistypedArgument means the server's decoder disagrees with the document."""
+    a reject mistypedArgument means the server's decoder disagrees with the document. An
+    operation the document reserves for administrators (Admin L8757, Management L31920,
+    UMReplicator L50038, asnAgentSupervisorMonitorStart L11857) must not succeed in this plain
+    user's session; refusing it (an error, or reject 9/10) is the verdict "rights"."""
     sweep.judge(sweep.invoke(sweep.minimal_argument))

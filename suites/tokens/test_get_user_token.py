@@ -37,6 +37,7 @@ def _token_of(outcome: HttpOutcome) -> str:
 
 @pytest.mark.spec("1.5", line=588)
 @pytest.mark.spec("10.1.4", line=14359)
+@pytest.mark.sends("asnGetLoggedInContact", "asnGetUserToken")
 def test_get_with_itype_1_in_the_query_gives_a_login_token(direct: HttpClient, user: User) -> None:
     """1.5 (L588-L590): ``GET /ws/direct/asnGetUserToken?user=..&pass=..&ucsid=local&iType=1``
     answers ``{"sToken": ...}`` (L603-L609), a login token: it logs the user in (L577-L578)."""
@@ -52,6 +53,7 @@ def test_get_with_itype_1_in_the_query_gives_a_login_token(direct: HttpClient, u
 
 @pytest.mark.spec("1.5", line=593)
 @pytest.mark.spec("10.1.4", line=14359)
+@pytest.mark.sends("asnGetLoggedInContact", "asnGetUserToken")
 def test_post_with_itype_1_in_the_body_gives_a_login_token(direct: HttpClient, user: User) -> None:
     """1.5 (L593-L601): ``POST /ws/direct/asnGetUserToken?user=..&pass=..`` with
     ``x-ucsid: local`` and the body ``{"iType": 1}`` answers a login token that logs the user
@@ -67,6 +69,7 @@ def test_post_with_itype_1_in_the_body_gives_a_login_token(direct: HttpClient, u
 
 
 @pytest.mark.spec("10.1.4", line=14390)
+@pytest.mark.sends("asnGetUserToken")
 def test_token_is_a_jwt(issue_token: IssueToken) -> None:
     """10.1.4 (L14390): ``sToken`` is a "JWT Token" (RFC 7519): three base64url parts, a JSON
     header naming its ``alg`` and a JSON object of claims (the signature is the server's)."""

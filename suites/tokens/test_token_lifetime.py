@@ -21,6 +21,7 @@ LOGIN_TOKEN = 1  # eUserTokenLogin, L14789
 @pytest.mark.module("Authentication")
 @pytest.mark.spec("11.1.4", line=14767)
 @pytest.mark.spec("10.1.4", line=14373)
+@pytest.mark.sends("asnGetLoggedInContact", "asnGetUserToken")
 def test_token_is_refused_with_130_once_its_ttl_has_passed(
     direct: HttpClient, issue_token: IssueToken, let_time_pass: LetTimePass
 ) -> None:
@@ -46,6 +47,7 @@ def _valid_to(direct: HttpClient, user: User, token: str) -> datetime:
 @pytest.mark.module("Transport")
 @pytest.mark.spec("44.1.5", line=49442)
 @pytest.mark.spec("10.1.4", line=14373)
+@pytest.mark.sends("asnGetUserToken", "asnTokenVerify")
 def test_token_verify_valid_to_follows_the_ttl(
     direct: HttpClient, target: Target, user: User, issue_token: IssueToken
 ) -> None:

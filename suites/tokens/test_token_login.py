@@ -42,6 +42,7 @@ def _refused_without_401(outcome: HttpOutcome) -> None:
 @pytest.mark.spec("1.2", line=70)
 @pytest.mark.parametrize("placement", sorted(PLACEMENTS))
 @pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.sends("asnGetLoggedInContact", "asnGetUserToken")
 def test_login_token_logs_in(
     direct: HttpClient,
     user: User,
@@ -61,6 +62,7 @@ def test_login_token_logs_in(
 @pytest.mark.spec("10.1.4", line=14367)
 @pytest.mark.spec("1.5", line=580)
 @pytest.mark.parametrize("requested", ["default-type", "itype-0"])
+@pytest.mark.sends("asnGetLoggedInContact", "asnGetUserToken")
 def test_identification_token_never_logs_in(
     issue_token: IssueToken, log_in: LogIn, requested: str
 ) -> None:
@@ -76,6 +78,7 @@ def test_identification_token_never_logs_in(
 
 @pytest.mark.spec("1.2", line=74)
 @pytest.mark.spec("1.3", line=204)
+@pytest.mark.sends("asnGetLoggedInContact")
 def test_garbage_token_is_refused_with_400(log_in: LogIn) -> None:
     """1.2 (L74-L75), 1.3 (L204-L205): a token the server never issued is a failed
     authentication: HTTP 400 with the logon error, never a 401."""

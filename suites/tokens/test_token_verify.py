@@ -18,6 +18,7 @@ TOKEN_TYPES = {"identification": 0, "login": 1}  # eUserTokenExternal, eUserToke
 
 @pytest.mark.spec("44.1.5", line=49444)
 @pytest.mark.parametrize("kind", sorted(TOKEN_TYPES))
+@pytest.mark.sends("asnGetUserToken", "asnTokenVerify")
 def test_token_verify_reports_the_token_type(
     direct: HttpClient, user: User, issue_token: IssueToken, kind: str
 ) -> None:

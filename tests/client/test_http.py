@@ -168,6 +168,14 @@ def test_createsession_post(http_stub: HttpStub) -> None:
     assert seen.header("X-ucsid") == "local"
 
 
+def test_createsession_negotiates_the_profiles_protocol_version(http_stub: HttpStub) -> None:
+    http_stub.answer(body={"sessionid": "0123456789ABCDEF0123456789ABCDEF"})
+    target = Target(http_stub.url, "local")
+    with HttpClient(target, protocol_version=60) as http:
+        http.new_session_id(Basic("u", "p"))
+    assert json.loads(http_stub.last.body) == {"negotiate": {"iClientProtocolVersion": 60}}
+
+
 def test_createsession_get_and_options(http_stub: HttpStub) -> None:
     http_stub.answer(body={"sessionid": "0123456789ABCDEF0123456789ABCDEF"})
     with client_for(http_stub) as http:

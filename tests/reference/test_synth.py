@@ -81,16 +81,16 @@ def test_events_have_no_result(synth: Synthesiser) -> None:
 
 # --- over the wire -------------------------------------------------------------------------
 
-# Operations of modules the reference server does not model (chat and CTI now are).
+# Operations of modules the reference server does not model (chat and CTI now are); those of
+# administrators are refused to user sessions (tests/reference/test_websocket.py).
 WIRE = [
-    ("asnUMReplicatorCommitTransaction", {"u8sTransactionID": "tx-1"}),
-    ("asnMgmtGetUMInterfaceSettings", {"iInterfaceType": 1}),
+    ("asnGetSTUNandTURN", {}),
+    ("asnJournalGetSettings", {}),
     (
         "asnRequestLargeProfileImage",
         {"u8sContactID": "sip:bob@reference.invalid", "u8sKnownHash": ""},
     ),
     ("asnStartTLS", {}),
-    ("asnMgmtGetMeshNodeStatuses", {}),
 ]
 
 

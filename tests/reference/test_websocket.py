@@ -89,9 +89,25 @@ def test_operation_error_over_the_websocket(
     catalog.validate("AsnNegotiateServerConnectionError", body["error"])
 
 
-def test_array_results_are_framed_too(channel: Channel, session: str, catalog: Catalog) -> None:
-    result = assert_result(channel.call(6, "asnMgmtGetMeshNodeConfigs", {}), 6, session)
+def test_array_results_are_framed_too(
+    make_server: Callable[..., ReferenceServer],
+    api_for: Callable[[ReferenceServer], Api],
+    catalog: Catalog,
+) -> None:
+    # Both array results are Management operations, which a user session may not run (L31920);
+    # the fault lets one through to show the framing.
+    api = api_for(make_server(faults=["sweep.administrator-operations-for-users"]))
+    session = api.create_session("alice")
+    with api.websocket(session) as channel:
+        result = assert_result(channel.call(6, "asnMgmtGetMeshNodeConfigs", {}), 6, session)
     catalog.validate("AsnMgmtMeshNodeConfigs", result)
+
+
+def test_administrator_operations_are_refused_to_a_user_session(
+    channel: Channel, session: str
+) -> None:
+    message = channel.call(7, "asnMgmtRestartServer", {})
+    assert "L31920" in assert_reject(message, 7, {"invokeProblem": 9}, session)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,9 @@ from aiohttp import web
 from conformance.catalog import default_catalog
 from conformance.instances import InstanceBuilder
 from conformance.reference.dispatch import (
+    ADMINISTRATOR_ONLY,
     Success,
+    registered_handlers,
 )
 from conformance.reference.faults.registry import FAULTS, fault
 from conformance.reference.faults.targets import (
@@ -64,6 +66,12 @@ _INVOKES = "suites/robustness/test_invokes.py"
 _ROBUST_HTTP = "suites/robustness/test_http.py"
 _CATALOG = default_catalog()
 _SWEPT = tuple(op.name for op in _CATALOG.operations(kind="operation"))
+_FOR_ADMINISTRATORS = tuple(
+    op.name
+    for op in _CATALOG.operations(kind="operation")
+    if op.audience["kind"] == "administrator" and op.name not in registered_handlers()
+)
+"""Operations the reference server refuses to user sessions (rejected, so no result to bend)."""
 _DEPRECATED = frozenset(op.name for op in _CATALOG.operations(kind="operation") if op.deprecated)
 _DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 _LARGE_ARGUMENT = 64 * 1024
@@ -121,7 +129,7 @@ _ROBUST_WEBSOCKET = (
     "results and errors on the WebSocket name the operation in _type instead of their type "
     "(array results come as such an object)",
     INVOKE_ANSWER,
-    breaks=(*_swept(*_SWEPT), *_ROBUST_WEBSOCKET),
+    breaks=(*_swept(*sorted(set(_SWEPT) - set(_FOR_ADMINISTRATORS))), *_ROBUST_WEBSOCKET),
 )
 def _invalid_result(answer: Answer) -> Answer:
     invoke, outcome = answer
@@ -162,6 +170,17 @@ def _mistyped_for_valid_input(answer: Answer) -> Answer:
 def _no_answer_for_deprecated(answer: Answer) -> Answer:
     invoke, _ = answer
     return (invoke, None) if invoke.operation_name in _DEPRECATED else answer
+
+
+@fault(
+    "sweep.administrator-operations-for-users",
+    "operations the document reserves for administrators (Admin L8757, Management L31920, "
+    "UMReplicator L50038) run in a plain user's session",
+    ADMINISTRATOR_ONLY,
+    breaks=_swept(*_FOR_ADMINISTRATORS),
+)
+def _administrator_operations_for_users(refused: bool) -> bool:
+    return False
 
 
 @fault(
