@@ -10,6 +10,9 @@ into frozen dataclasses, so nothing downstream ever looks at raw TOML or the env
     [agent]                  groups = [...]     agent groups the suite may use
     [capabilities]           free-form optional features: bool / int / float / string values,
                              nested tables flattened to dotted keys ("agent.ttl_above_max")
+    [safety]                 max_failed_logins (default 2): wrong logins in a row the suite may
+                             make per account; negative_auth_user: the alias of the account
+                             wrong-password tests use (default: the first enabled user)
 
 Every problem (missing file, TOML syntax, a missing, ill-typed or unknown key, an unknown
 table, two users with the same name, a line owned by two users, an unset ``password_env``)
@@ -43,6 +46,7 @@ __all__ = [
     "CapabilityValue",
     "CtiSettings",
     "Profile",
+    "SafetySettings",
     "Target",
     "User",
     "load_profile",
@@ -55,7 +59,7 @@ CapabilityValue = bool | int | float | str
 
 _T = TypeVar("_T")
 
-_TOP_LEVEL = ("target", "users", "cti", "agent", "capabilities")
+_TOP_LEVEL = ("target", "users", "cti", "agent", "capabilities", "safety")
 _TARGET_KEYS = ("url", "ucsid", "verify_tls")
 _USER_KEYS = (
     "name",
@@ -111,6 +115,15 @@ class AgentSettings:
 
 
 @dataclass(frozen=True)
+class SafetySettings:
+    max_failed_logins: int = 2
+    """Wrong logins in a row the suite may make for one account before it logs in correctly
+    (an account lockout policy usually locks at 3 or more; no run may lock an account)."""
+    negative_auth_user: str | None = None
+    """Alias of the account wrong-password tests use; None: the first enabled user."""
+
+
+@dataclass(frozen=True)
 class Profile:
     path: Path | None
     target: Target
@@ -122,6 +135,7 @@ class Profile:
         default_factory=lambda: MappingProxyType({})
     )
     """Dotted keys (``"agent.ttl_above_max"``) to scalar values."""
+    safety: SafetySettings = SafetySettings()
 
     def user(self, alias: str) -> User:
         """The user with this alias; ``KeyError`` naming the known aliases otherwise."""
@@ -132,6 +146,12 @@ class Profile:
 
     def enabled_users(self) -> list[User]:
         return [u for u in self.users.values() if not u.disabled]
+
+    def wrong_password_user(self) -> User:
+        """The account wrong-password tests use: ``[safety] negative_auth_user``, else the
+        first enabled user."""
+        alias = self.safety.negative_auth_user
+        return self.users[alias] if alias is not None else self.enabled_users()[0]
 
     def capability(self, name: str, default: _T | None = None) -> CapabilityValue | _T | None:
         return self.capabilities.get(name, default)
@@ -231,6 +251,7 @@ def load_profile(path: str | Path) -> Profile:
     agent_table.only(("groups",))
     agent = AgentSettings(agent_table.strings("groups"))
     capabilities = _capabilities(root.table_at("capabilities"))
+    safety = _safety(root.table_at("safety"), users)
     return Profile(
         path=path,
         target=target,
@@ -238,7 +259,23 @@ def load_profile(path: str | Path) -> Profile:
         cti=cti,
         agent=agent,
         capabilities=MappingProxyType(capabilities),
+        safety=safety,
     )
+
+
+def _safety(table: _Reader, users: Mapping[str, User]) -> SafetySettings:
+    table.only(("max_failed_logins", "negative_auth_user"))
+    limit = table._typed(
+        "max_failed_logins",
+        lambda v: type(v) is int and v >= 0,
+        "whole number, 0 or more",
+        SafetySettings.max_failed_logins,
+    )
+    alias = table.string("negative_auth_user", None)
+    if alias is not None and (alias not in users or users[alias].disabled):
+        enabled = sorted(a for a, u in users.items() if not u.disabled)
+        raise table.fail("negative_auth_user", f"{alias!r} is no enabled user ({enabled})")
+    return SafetySettings(max_failed_logins=limit, negative_auth_user=alias)
 
 
 def _target(table: _Reader, *, required: bool) -> Target:

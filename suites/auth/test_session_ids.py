@@ -1,4 +1,4 @@
-"""Only a live session id authenticates /ws/client calls (document 1.3, L39-L41, L494-L500;
+"""Only a live session id authenticates /ws/client calls (document 1.1, L39-L40; 1.3, L494-L500;
 asnLogoff 10.2.1, L14478-L14486; asnUserSessionDestroyed 48.2.1, L52944-L52957).
 
 The document leaves the answer to a bad session id open (spec-digest §1): these tests require
@@ -40,10 +40,10 @@ def _assert_refused(response: HttpResponse) -> None:
     )
 
 
-@pytest.mark.spec("1.3", line=39)
+@pytest.mark.spec("1.1", line=39)
 @pytest.mark.parametrize("session_id", sorted(NEVER_ISSUED))
 def test_session_id_never_issued_is_refused(direct: HttpClient, session_id: str) -> None:
-    """1.3 (L39-L40): "it is always required to create a user session"; a /ws/client call
+    """1.1 (L39-L40): "it is always required to create a user session"; a /ws/client call
     with a session id the server never issued (well-formed or not) is refused."""
     _assert_refused(_call(direct, NEVER_ISSUED[session_id]))
 
