@@ -278,6 +278,8 @@ class HttpClient:
     ) -> HttpOutcome:
         """``/ws/client/<operation>`` in the session named by ``X-ucsessionid``."""
         info = self.checks.outgoing(operation, argument, check_argument)
+        if operation == "asnLogoff":  # the caller ends the session itself
+            self.forget_session(session_id)
         response = self._call_operation(
             f"/ws/client/{operation}",
             operation,

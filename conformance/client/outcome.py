@@ -110,7 +110,7 @@ def challenge_schemes(header: str) -> list[str]:
     return schemes
 
 
-def raise_if_locked(response: HttpResponse, account: str | None = None) -> None:
+def raise_if_locked(response: HttpResponse) -> None:
     """``AccountLocked`` if ``response`` is a logon error 129 (L14775-L14777)."""
     if response.status != 400:
         return
@@ -121,7 +121,7 @@ def raise_if_locked(response: HttpResponse, account: str | None = None) -> None:
     error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict) and error.get("iErrorDetail") == ACCOUNT_LOCKED:
         failed = error.get("u8sFailedUser")
-        name = failed if isinstance(failed, str) and failed else account or "?"
+        name = failed if isinstance(failed, str) and failed else "?"
         raise AccountLocked(name, f"{response.method} {response.url}")
 
 
