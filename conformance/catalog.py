@@ -37,7 +37,13 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from conformance.errors import SchemaViolation, SuiteError
-from conformance.schema_ids import TYPES_DIR, WEBSERVICE_DIR, type_id, webservice_id
+from conformance.schema_ids import (
+    STRICT_KEYWORD,
+    TYPES_DIR,
+    WEBSERVICE_DIR,
+    type_id,
+    webservice_id,
+)
 
 __all__ = [
     "SCHEMAS_DIR",
@@ -418,10 +424,14 @@ def _registry_of(schemas: Mapping[str, Schema]) -> Registry[Any]:
 
 
 def _closed(schema: Any) -> Any:
-    """A copy in which every schema with ``properties`` forbids other members (strict mode)."""
+    """A copy in which every schema with ``properties`` forbids other members and every
+    ``x-strict`` applies its keywords (strict mode)."""
     if not isinstance(schema, dict):
         return schema
     out = {key: _closed_keyword(key, value) for key, value in schema.items()}
+    strict_only = schema.get(STRICT_KEYWORD)
+    if isinstance(strict_only, dict):
+        out.update(strict_only)  # our preferred form, where the document allows more
     open_ = {"additionalProperties", "patternProperties", "unevaluatedProperties"}
     if "properties" in schema and not open_ & schema.keys():
         out["additionalProperties"] = False

@@ -31,12 +31,13 @@ from typing import Any
 import pytest
 
 from conformance.catalog import default_catalog
-from conformance.client import Basic, HttpClient, Session, Target
+from conformance.client import AccountLocked, Basic, HttpClient, Session, Target
 from conformance.client.auth import Auth
 from conformance.client.checks import Checks
 from conformance.client.exceptions import OperationNotImplemented
 from conformance.errors import ProfileError, SchemaViolation, SuiteError
 from conformance.gate import Gate
+from conformance.lockout import LoginBudget
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, OUTCOME_PROPERTY, PASSED, SKIPPED
 from conformance.profile import EMBEDDED_PROFILE, Profile, load_profile
 
@@ -280,8 +281,9 @@ def target(conformance_settings: Settings, reference_server: Any) -> Target:
 @pytest.fixture
 def direct(
     target: Target, conformance_settings: Settings, request: pytest.FixtureRequest
-) -> HttpClient:
-    """An HTTP client for ``/ws/direct``, ``/ws/client`` and ``/ws/public`` of the target."""
+) -> Iterator[HttpClient]:
+    """An HTTP client for ``/ws/direct``, ``/ws/client`` and ``/ws/public`` of the target;
+    sessions it created and nobody logged off are logged off when the test ends."""
     client = HttpClient(
         target,
         secrets=conformance_settings.profile.secrets(),
@@ -296,7 +298,20 @@ def direct(
             conformance_settings.gate.check, declared=frozenset(declared)
         )
     node.stash.setdefault(CLIENTS, []).append(client)
-    return client
+    try:
+        yield client
+    finally:
+        client.logoff_all()
+
+
+@pytest.fixture
+def failed_logins(direct: HttpClient, profile: Profile) -> LoginBudget:
+    """``with failed_logins.wrong_login(user): ...`` around every login meant to fail: never
+    more than ``[safety] max_failed_logins`` in a row per account (skips when that is 0)."""
+    limit = profile.safety.max_failed_logins
+    if limit < 1:
+        pytest.skip("the profile's [safety] max_failed_logins is 0: no wrong logins are sent")
+    return LoginBudget(direct, limit)
 
 
 class SessionFactory:
@@ -477,6 +492,9 @@ def pytest_runtest_makereport(
                 report.sections.append((f"{name} ({report.when})", text))
                 _allure_attach(text, f"{name} ({report.when})")
     excinfo = call.excinfo
+    if excinfo is not None and isinstance(excinfo.value, AccountLocked):
+        # Every later login of the account would fail and prolong the lock: one clear result.
+        item.session.shouldstop = str(excinfo.value)
     if excinfo is not None and isinstance(excinfo.value, SchemaViolation):
         _allure_attach(_violation_details(excinfo.value), "schema violation", json_text=True)
     if excinfo is not None and excinfo.errisinstance(OperationNotImplemented):

@@ -9,7 +9,10 @@ into frozen dataclasses, so nothing downstream ever looks at raw TOML or the env
     [cti]                    lines = [...]      lines the suite may use
     [agent]                  groups = [...]     agent groups the suite may use
     [safety]                 allow = [...]      effect classes a --target run may send
-                             (default ["read", "own"]), max_failed_logins (default 2)
+                             (default ["read", "own"]); max_failed_logins (default 2): wrong
+                             logins in a row the suite may make per account;
+                             negative_auth_user: the alias of the account wrong-password
+                             tests use (default: the first enabled user)
     [client]                 protocol_version   what the client negotiates (default 70)
     [capabilities]           free-form optional features: bool / int / float / string values,
                              nested tables flattened to dotted keys ("agent.ttl_above_max")
@@ -125,7 +128,10 @@ class SafetySettings:
     """Effect classes whose operations may be sent; ``destructive`` also needs
     ``--allow-destructive`` on the command line."""
     max_failed_logins: int = 2
-    """Failed logins in a row an account may get within a run before a successful one."""
+    """Wrong logins in a row the suite may make for one account before it logs in correctly
+    (an account lockout policy usually locks at 3 or more; no run may lock an account)."""
+    negative_auth_user: str | None = None
+    """Alias of the account wrong-password tests use; None: the first enabled user."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,12 @@ class Profile:
 
     def enabled_users(self) -> list[User]:
         return [u for u in self.users.values() if not u.disabled]
+
+    def wrong_password_user(self) -> User:
+        """The account wrong-password tests use: ``[safety] negative_auth_user``, else the
+        first enabled user."""
+        alias = self.safety.negative_auth_user
+        return self.users[alias] if alias is not None else self.enabled_users()[0]
 
     def capability(self, name: str, default: _T | None = None) -> CapabilityValue | _T | None:
         return self.capabilities.get(name, default)
@@ -274,27 +286,38 @@ def load_profile(path: str | Path, *, passwords: bool = True) -> Profile:
     client_table = root.table_at("client")
     client_table.only(("protocol_version",))
     client = ClientSettings(protocol_version=client_table.integer("protocol_version", 70, 1))
+    safety = _safety(root.table_at("safety"), users)
     return Profile(
         path=path,
         target=target,
         users=MappingProxyType(users),
         cti=cti,
         agent=agent,
-        safety=_safety(root.table_at("safety")),
+        safety=safety,
         client=client,
         capabilities=MappingProxyType(capabilities),
     )
 
 
-def _safety(table: _Reader) -> SafetySettings:
-    table.only(("allow", "max_failed_logins"))
+def _safety(table: _Reader, users: Mapping[str, User]) -> SafetySettings:
+    table.only(("allow", "max_failed_logins", "negative_auth_user"))
     allow = table.strings("allow") if "allow" in table.table else SafetySettings.allow
     for name in allow:
         if name not in EFFECT_CLASSES:
             raise table.fail(
                 "allow", f"{name!r} is no effect class; known: {', '.join(EFFECT_CLASSES)}"
             )
-    return SafetySettings(allow=allow, max_failed_logins=table.integer("max_failed_logins", 2, 1))
+    limit = table._typed(
+        "max_failed_logins",
+        lambda v: type(v) is int and v >= 0,
+        "whole number, 0 or more",
+        SafetySettings.max_failed_logins,
+    )
+    alias = table.string("negative_auth_user", None)
+    if alias is not None and (alias not in users or users[alias].disabled):
+        enabled = sorted(a for a, u in users.items() if not u.disabled)
+        raise table.fail("negative_auth_user", f"{alias!r} is no enabled user ({enabled})")
+    return SafetySettings(allow=allow, max_failed_logins=limit, negative_auth_user=alias)
 
 
 def _target(table: _Reader, *, required: bool) -> Target:

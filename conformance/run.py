@@ -70,6 +70,9 @@ class RunOptions:
 class RunResult:
     folder: Path
     summary: Summary
+    left_behind: str | None = None
+    """Embedded runs: how the server's state after the suites differs from before ("": not at
+    all; also written to ``left-behind.txt``). None with ``--target``."""
 
     @property
     def exit_code(self) -> int:
@@ -98,12 +101,14 @@ def run(options: RunOptions) -> RunResult:
     except ValueError as error:
         raise RunError(str(error)) from None
     started = _now()
-    with _target(options, profile) as url:
+    with _target(options, profile) as (url, server):
         ucsid = options.ucsid or profile.target.ucsid
         protocol = preflight(url, ucsid, profile, options.timeout_factor)
         folder = _new_folder(options.reports)
         command = _pytest_command(options, url, profile_path, ucsid, paths, folder)
+        before = server.snapshot() if server is not None else None
         completed = subprocess.run(command, check=False)
+        left_behind = _left_behind(server, before, folder)
     if completed.returncode == 5:
         raise RunError(f"no tests were collected from {', '.join(paths)}")
     if completed.returncode not in (0, 1) or not (folder / "junit.xml").exists():
@@ -125,7 +130,18 @@ def run(options: RunOptions) -> RunResult:
     summary = summarise(read_junit(folder / "junit.xml"), catalog, metadata, expected)
     write_summary(folder, summary)
     write_allure_extras(folder / "allure-results", metadata, protocol)
-    return RunResult(folder, summary)
+    return RunResult(folder, summary, left_behind)
+
+
+def _left_behind(server: Any, before: dict[str, Any] | None, folder: Path) -> str | None:
+    """The difference of the embedded server's state after the run from before it."""
+    if server is None or before is None:
+        return None
+    from conformance.reference.snapshot import difference
+
+    found = difference(before, server.snapshot())
+    (folder / "left-behind.txt").write_text(found + "\n" if found else "", encoding="utf-8")
+    return found
 
 
 def report_lines(result: RunResult) -> list[str]:
@@ -149,6 +165,11 @@ def report_lines(result: RunResult) -> list[str]:
         *(
             f"KNOWN FAILURE NOW PASSES (update the file): {f['test']}"
             for f in result.summary.unexpected_passes
+        ),
+        *(
+            [f"the run left state behind on the embedded server (a suite bug):\n{left}"]
+            if (left := result.left_behind)
+            else []
         ),
         f"report: {result.folder}",
         f"verdict: {result.summary.verdict.value.upper()}",
@@ -187,9 +208,10 @@ def preflight(url: str, ucsid: str, profile: Profile, timeout_factor: float) -> 
 
 
 @contextlib.contextmanager
-def _target(options: RunOptions, profile: Profile) -> Iterator[str]:
+def _target(options: RunOptions, profile: Profile) -> Iterator[tuple[str, Any]]:
+    """(URL, the embedded ReferenceServer or None)."""
     if options.target:
-        yield options.target.rstrip("/")
+        yield options.target.rstrip("/"), None
         return
     from conformance.reference import ReferenceServer  # only the embedded run needs aiohttp
 
@@ -198,7 +220,7 @@ def _target(options: RunOptions, profile: Profile) -> Iterator[str]:
     except ValueError as error:
         raise RunError(str(error)) from None
     with server:
-        yield server.url
+        yield server.url, server
 
 
 def suite_paths(options: RunOptions) -> list[str]:

@@ -16,6 +16,7 @@ __all__ = [
     "BASE_URI",
     "PROTOCOL_VERSION",
     "SCHEMA_DIALECT",
+    "STRICT_KEYWORD",
     "TYPES_DIR",
     "WEBSERVICE_DIR",
     "type_id",
@@ -26,6 +27,10 @@ __all__ = [
 PROTOCOL_VERSION = "6.1.0.339"
 BASE_URI = f"https://ucserver-conformance.invalid/{PROTOCOL_VERSION}/"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+STRICT_KEYWORD = "x-strict"
+"""Keywords that apply only in strict mode: the form our reading prefers where the document
+allows more (the catalog merges them into the schema that carries them)."""
 
 TYPES_DIR = "types"
 """Folder under ``schemas/`` (and path segment under :data:`BASE_URI`) of the Asn types."""

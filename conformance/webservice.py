@@ -17,12 +17,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.schema_ids import SCHEMA_DIALECT, type_ref_from_webservice, webservice_id
+from conformance.schema_ids import (
+    SCHEMA_DIALECT,
+    STRICT_KEYWORD,
+    type_ref_from_webservice,
+    webservice_id,
+)
 
 __all__ = ["SESSION_ID_PATTERN", "webservice_schemas"]
 
 SESSION_ID_PATTERN = "^[0-9A-F]{32}$"
-"""32 upper-case hex digits, as the createsession example (L187) and protocol-notes §1 give it."""
+"""32 upper-case hex digits, as the createsession example (L187) and protocol-notes §1 give it;
+checked in strict mode only (the document states no format, N17)."""
 
 _SOURCE = "UCServer_Client_Access_Protocol_6.1.0.339.txt"
 
@@ -46,18 +52,22 @@ def _create_session_response() -> dict[str, Any]:
         "CreateSessionResponse",
         "1.3",
         (172, 189),
-        "HTTP 200 body of /ws/client/createsession: the id of the new user session, 32 "
-        "upper-case hex digits, sent back by later calls in the X-ucsessionid header",
+        "HTTP 200 body of /ws/client/createsession: the id of the new user session, sent back "
+        "by later calls in the X-ucsessionid header. The document states no format (N17): "
+        "any non-empty string; strict mode also wants the example's 32 upper-case hex digits",
         {
             "type": "object",
             "properties": {
-                # Length bounds as well as the pattern: Python's `$` also matches before a
-                # trailing newline, which must not pass for a session id.
                 "sessionid": {
                     "type": "string",
-                    "pattern": SESSION_ID_PATTERN,
-                    "minLength": 32,
-                    "maxLength": 32,
+                    "minLength": 1,
+                    # Length bounds as well as the pattern: Python's `$` also matches before
+                    # a trailing newline, which must not pass for a session id.
+                    STRICT_KEYWORD: {
+                        "pattern": SESSION_ID_PATTERN,
+                        "minLength": 32,
+                        "maxLength": 32,
+                    },
                 },
             },
             "required": ["sessionid"],

@@ -119,6 +119,46 @@ def test_sessions_are_closed_and_transcripts_attached_when_a_test_fails(run) -> 
     assert "carol-pw" not in result.stdout.str()
 
 
+def test_direct_sessions_are_logged_off_when_the_test_ends(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        """
+        from conformance.client import Basic
+
+        IDS = []
+
+        def test_creates(direct, profile):
+            alice = profile.user("alice")
+            IDS.append(direct.new_session_id(Basic(alice.name, alice.password)))
+
+        def test_gone_afterwards(reference_server):
+            assert reference_server.state.sessions.get(IDS[0]) is None
+        """
+    )
+    result.assert_outcomes(passed=2)
+
+
+def test_a_locked_account_stops_the_run_with_one_broken_result(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        """
+        import pytest
+        from conformance.client import QueryCredentials
+
+        def test_locks(direct, profile):
+            alice = profile.user("alice")
+            for _ in range(4):  # the policy locks after 3
+                direct.direct("asnGetLoggedInContact", {}, auth=QueryCredentials("alice", "x"))
+
+        def test_never_runs():
+            pass
+        """,
+        "--variation",
+        "auth.lockout-policy",
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*broken: the account 'alice' is locked (logon error 129*"])
+    assert outcomes(result) == {"test_locks": "error"}
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

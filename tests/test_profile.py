@@ -118,6 +118,17 @@ def test_defaults_and_optional_tables(tmp_path: Path) -> None:
         profile.user("nobody")
 
 
+def test_safety_defaults_and_the_dedicated_negative_auth_account(tmp_path: Path) -> None:
+    profile = load_profile(write(tmp_path, MINIMAL))
+    assert profile.safety.max_failed_logins == 2
+    assert profile.wrong_password_user().alias == "alice"  # the first enabled user
+    text = MINIMAL + '[users.neg]\nname = "neg"\npassword = "n"\n'
+    text += '[safety]\nmax_failed_logins = 1\nnegative_auth_user = "neg"\n'
+    profile = load_profile(write(tmp_path, text))
+    assert profile.safety.max_failed_logins == 1
+    assert profile.wrong_password_user().name == "neg"
+
+
 def test_capabilities_are_flattened_to_dotted_keys(tmp_path: Path) -> None:
     text = MINIMAL + (
         "[capabilities]\n"
@@ -248,11 +259,6 @@ MISTAKES = {
         "safety.allow",
         "'all' is no effect class",
     ),
-    "safety max_failed_logins zero": (
-        TARGET + "[safety]\nmax_failed_logins = 0\n",
-        "safety.max_failed_logins",
-        "at least 1",
-    ),
     "safety unknown key": (TARGET + "[safety]\nallowed = []\n", "safety.allowed", "allow"),
     "client protocol_version ill-typed": (
         TARGET + '[client]\nprotocol_version = "70"\n',
@@ -268,6 +274,26 @@ MISTAKES = {
         TARGET + "[capabilities.a]\nwhen = 2024-01-01\n",
         "capabilities.a.when",
         "boolean, number or string",
+    ),
+    "safety misspelt key": (
+        TARGET + USER + "[safety]\nmax_wrong = 1\n",
+        "safety.max_wrong",
+        "unknown key",
+    ),
+    "max_failed_logins negative": (
+        TARGET + USER + "[safety]\nmax_failed_logins = -1\n",
+        "safety.max_failed_logins",
+        "whole number, 0 or more",
+    ),
+    "max_failed_logins not a number": (
+        TARGET + USER + '[safety]\nmax_failed_logins = "2"\n',
+        "safety.max_failed_logins",
+        "whole number",
+    ),
+    "negative_auth_user unknown": (
+        TARGET + USER + '[safety]\nnegative_auth_user = "bob"\n',
+        "safety.negative_auth_user",
+        "'bob' is no enabled user (['alice'])",
     ),
 }
 

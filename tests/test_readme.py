@@ -66,6 +66,10 @@ def test_ucconf_run_as_the_readme_says(
     assert summary["counts"]["failed"] == 0
     # "the report marks it deprecated" (asnChatGetEvents, 16.1.10)
     assert "asnChatGetEvents" in summary["coverage"]["deprecated_exercised"]
+    # "Leave nothing behind": the server's state after the run equals the state before it,
+    # apart from logs and chat history (conformance/reference/snapshot.py).
+    left_behind = (folder / "left-behind.txt").read_text(encoding="utf-8")
+    assert left_behind == "", f"the run left state behind:\n{left_behind}"
     # "the summary counts each" sweep verdict; the reference refuses administrators' operations
     assert summary["sweep"]["rights"] > 0 and summary["sweep"]["result"] > 0
     assert sum(summary["sweep"].values()) == 391

@@ -200,8 +200,12 @@ def test_createsession_example_validates(bodies: Catalog) -> None:
         "470977G3647E174DB9AF9A0C3567A3E7",
     ],
 )
-def test_malformed_session_ids_fail(bodies: Catalog, session_id: str) -> None:
-    found = _violation(bodies, "CreateSessionResponse", {"sessionid": session_id})
+def test_other_session_id_forms_pass_and_fail_only_in_strict_mode(
+    bodies: Catalog, session_id: str
+) -> None:
+    """The document states no session id format (N17): only strict mode wants the example's."""
+    bodies.validate_webservice("CreateSessionResponse", {"sessionid": session_id})
+    found = _violation(bodies, "CreateSessionResponse", {"sessionid": session_id}, strict=True)
     assert (found.type_name, found.section) == ("CreateSessionResponse", "1.3")
     assert (found.pointer, found.found) == ("/sessionid", session_id)
     assert found.expected in {
@@ -209,6 +213,11 @@ def test_malformed_session_ids_fail(bodies: Catalog, session_id: str) -> None:
         "at least 32 characters",
         "at most 32 characters",
     }
+
+
+def test_session_id_must_not_be_empty(bodies: Catalog) -> None:
+    found = _violation(bodies, "CreateSessionResponse", {"sessionid": ""})
+    assert (found.pointer, found.expected) == ("/sessionid", "at least 1 characters")
 
 
 def test_session_id_must_be_a_string_and_present(bodies: Catalog) -> None:

@@ -26,6 +26,7 @@ from conformance.client.auth import (
 )
 from conformance.client.dispatch import Dispatcher, ReceivedEvent, Where
 from conformance.client.exceptions import (
+    AccountLocked,
     ArgumentInvalid,
     ConnectionDropped,
     EventTimeout,
@@ -47,6 +48,8 @@ from conformance.client.outcome import (
     HttpResponse,
     Outcome,
     OutcomeKind,
+    challenge_schemes,
+    raise_if_locked,
     unwrap_jsonp,
 )
 from conformance.client.session import Session
@@ -56,6 +59,7 @@ from conformance.client.transcript import Redactor, Transcript
 __all__ = [
     "CLIENT_APP_ID",
     "DEFAULT_NEGOTIATE",
+    "AccountLocked",
     "Anonymous",
     "ArgumentInvalid",
     "Auth",
@@ -85,5 +89,7 @@ __all__ = [
     "UnknownOperation",
     "UnwantedEvent",
     "Where",
+    "challenge_schemes",
+    "raise_if_locked",
     "unwrap_jsonp",
 ]

@@ -11,7 +11,9 @@
      ├── LocalProtocolError
      │    ├── ArgumentInvalid     an argument WE were about to send violates its schema
      │    └── UnknownOperation    we named an operation the catalogue lacks
-     └── SessionClosed            our own code used a session after closing it
+     ├── SessionClosed            our own code used a session after closing it
+     └── AccountLocked            the server locked a profile account (logon error 129): the
+                                  run must stop sending logins for it
 
     OperationNotImplemented (Exception)          the target rejected the operation as
                                                  unrecognisedOperation: *not implemented*
@@ -26,6 +28,8 @@ from __future__ import annotations
 from conformance.errors import ConformanceViolation, LocalProtocolError, SuiteError
 
 __all__ = [
+    "ACCOUNT_LOCKED",
+    "AccountLocked",
     "ArgumentInvalid",
     "ConnectionDropped",
     "EventTimeout",
@@ -69,6 +73,23 @@ class UnknownOperation(LocalProtocolError):
 
 class SessionClosed(SuiteError):
     """The suite used a session after closing it."""
+
+
+ACCOUNT_LOCKED = 129
+"""eNETLOGINACCOUNTPASSWORDLOCKED (AsnLogonErrorEnum, L14775-L14777)."""
+
+
+class AccountLocked(SuiteError):
+    """A logon was refused with 129: the account is locked. Not a verdict on the server (a
+    lockout policy is its right) but the end of every test that needs the account."""
+
+    def __init__(self, account: str, where: str) -> None:
+        self.account = account
+        super().__init__(
+            f"broken: the account {account!r} is locked (logon error 129, "
+            f"eNETLOGINACCOUNTPASSWORDLOCKED, L14775) at {where}; the run stops so that it "
+            "sends no more logins; unlock the account before the next run"
+        )
 
 
 class OperationNotImplemented(Exception):

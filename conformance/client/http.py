@@ -42,6 +42,7 @@ from conformance.client.outcome import (
     HttpResponse,
     OutcomeKind,
     decode_http,
+    raise_if_locked,
 )
 from conformance.client.target import Target, UcsidPlacement
 from conformance.client.transcript import Transcript, redact_logging
@@ -113,6 +114,9 @@ class HttpClient:
         )
         self.body_forms: Counter[tuple[OutcomeKind, BodyForm]] = Counter()
         """How the target wrapped each kind of answer so far (protocol-notes.md §5)."""
+        self.open_sessions: list[str] = []
+        """Ids of the sessions createsession gave this client that nobody has logged off yet
+        (:meth:`logoff_all` ends them: a run leaves no session behind)."""
         self._lock = threading.Lock()
         self._http = requests.Session()
         self._http.trust_env = False
@@ -164,6 +168,7 @@ class HttpClient:
             ucsid_in=ucsid_in,
             transcript=transcript,
         )
+        raise_if_locked(response)
         return self._decode(response, info)
 
     def createsession(
@@ -217,14 +222,49 @@ class HttpClient:
         # createsession is the HTTP face of asnCreateUserSession (48.1.2, "the same argument
         # as asnNegotiateServerConnection"): its errors may be that operation's error type.
         errors_as = self.checks.catalog.operation("asnCreateUserSession")
-        return self._decode(
+        raise_if_locked(response)
+        outcome = self._decode(
             response, None, webservice_result="CreateSessionResponse", errors_as=errors_as
         )
+        if outcome.ok and isinstance(outcome.payload, dict):
+            with self._lock:
+                self.open_sessions.append(str(outcome.payload["sessionid"]))
+        return outcome
 
     def new_session_id(self, auth: Auth, **kwargs: Any) -> str:
         """createsession that must succeed; the validated session id."""
         outcome = self.createsession(auth, **kwargs)
         return str(outcome.expect_result()["sessionid"])
+
+    def logoff(self, session_id: str) -> HttpResponse:
+        """``/ws/client/asnLogoff`` (10.2.1, L14478): end a session that has no event channel.
+
+        Cleanup, not a check: the answer is returned undecoded (an event has no result)."""
+        self.forget_session(session_id)
+        return self.request(
+            "POST",
+            "/ws/client/asnLogoff",
+            operation="asnLogoff",
+            headers={"X-ucsessionid": session_id},
+            body=b"{}",
+        )
+
+    def forget_session(self, session_id: str) -> None:
+        """Someone else (a WebSocket :class:`Session`) logged the session off."""
+        with self._lock:
+            if session_id in self.open_sessions:
+                self.open_sessions.remove(session_id)
+
+    def logoff_all(self) -> None:
+        """Log off every session this client created and nobody ended (bounded: one request
+        each, with the target's timeout); an unreachable target is noted, not raised."""
+        with self._lock:
+            pending = list(self.open_sessions)
+        for session_id in pending:
+            try:
+                self.logoff(session_id)
+            except TargetUnreachable as exc:
+                self.transcript.note(f"logging off a session failed: {exc}")
 
     def client(
         self,
@@ -244,6 +284,8 @@ class HttpClient:
     ) -> HttpOutcome:
         """``/ws/client/<operation>`` in the session named by ``X-ucsessionid``."""
         info = self.checks.outgoing(operation, argument, check_argument)
+        if operation == "asnLogoff":  # the caller ends the session itself
+            self.forget_session(session_id)
         response = self._call_operation(
             f"/ws/client/{operation}",
             operation,

@@ -29,7 +29,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, cast
 
-from conformance.client.exceptions import OperationNotImplemented, UnexpectedOutcome
+from conformance.client.exceptions import (
+    ACCOUNT_LOCKED,
+    AccountLocked,
+    OperationNotImplemented,
+    UnexpectedOutcome,
+)
 from conformance.errors import ConformanceViolation, RemoteProtocolError
 from conformance.rose import (
     Error,
@@ -46,7 +51,9 @@ __all__ = [
     "HttpOutcome",
     "HttpResponse",
     "OutcomeKind",
+    "challenge_schemes",
     "decode_http",
+    "raise_if_locked",
     "unwrap_jsonp",
 ]
 
@@ -81,6 +88,41 @@ class BodyForm(StrEnum):
 def preview(text: str, limit: int = PREVIEW) -> str:
     text = text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
     return repr(text)
+
+
+# A challenge is a scheme token, then optionally a token68 or auth-params (RFC 9110 §11.6.1);
+# several challenges (and several headers, joined by ", ") are separated by commas. A comma-
+# separated piece starting with "name=" continues the previous challenge's parameters.
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SCHEME = re.compile(r"\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?:\s+|$)(?!=)")
+
+
+def challenge_schemes(header: str) -> list[str]:
+    """The schemes of a ``WWW-Authenticate`` value, lower-case: ``'Negotiate, Basic
+    realm="a,b"'`` gives ``["negotiate", "basic"]``."""
+    schemes = []
+    for piece in _QUOTED.sub('""', header).split(","):
+        if not piece.strip() or re.match(r"\s*[^\s=]+\s*=", piece):
+            continue  # an auth-param of the challenge before
+        match = _SCHEME.match(piece)
+        if match is not None:
+            schemes.append(match.group(1).lower())
+    return schemes
+
+
+def raise_if_locked(response: HttpResponse) -> None:
+    """``AccountLocked`` if ``response`` is a logon error 129 (L14775-L14777)."""
+    if response.status != 400:
+        return
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict) and error.get("iErrorDetail") == ACCOUNT_LOCKED:
+        failed = error.get("u8sFailedUser")
+        name = failed if isinstance(failed, str) and failed else "?"
+        raise AccountLocked(name, f"{response.method} {response.url}")
 
 
 # --- bytes -> JSON ---------------------------------------------------------------------------
@@ -202,8 +244,13 @@ class HttpOutcome:
 
     @property
     def challenge(self) -> str | None:
-        """The ``WWW-Authenticate`` header of a 401."""
+        """The ``WWW-Authenticate`` header of a 401 (several headers joined by ", ")."""
         return self.response.headers.get("WWW-Authenticate")
+
+    @property
+    def challenge_schemes(self) -> list[str]:
+        """The auth schemes the 401 offers, lower-case, in order."""
+        return challenge_schemes(self.challenge or "")
 
     def describe(self) -> str:
         head = f"HTTP {self.status} {self.kind.value}"

@@ -410,6 +410,7 @@ class Session:
             self._send(Invoke(invoke_id, LOGOFF, {}))
         except (ConnectionDropped, SessionClosed):
             return
+        self.client.forget_session(self.session_id)  # logged off: nothing left to clean up
         if not self.dispatcher.settle(SESSION_DESTROYED, self.close_timeout):
             self.transcript.note(
                 f"neither {SESSION_DESTROYED} nor a close from the server within "

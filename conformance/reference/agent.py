@@ -354,3 +354,12 @@ async def agent_supervisor_monitor_stop(call: Call, argument: JsonObject) -> Jso
     raise request_error(
         ACCESS_DENIED, "the supervisor view needs administrator rights (L11857); nobody has them"
     )
+
+
+def snapshot(state: ServerState) -> JsonObject:
+    """Agent states other than 0 and running monitors (for the server's state snapshot)."""
+    book = _book(state)
+    with book.lock:
+        states = {f"{user} in {group}": value for (user, group), value in book.states.items()}
+        monitors = sorted(f"{m.user} by {m.session.user}" for m in book.monitors.values())
+    return {"states": {k: v for k, v in sorted(states.items()) if v}, "monitors": monitors}

@@ -21,6 +21,12 @@ password, so a wrong password never reveals that an account is disabled), 130 ex
 106 (eNETLOGININVALIDAUTHENTICATIONMETHOD) for an identification token, which "can not be used
 to login" (L580-L582), and 102 for a token this server did not sign or cannot decode: a token
 stands in for the password (L577-L578), so a bad one is a bad password.
+
+Account lockout (off by default; the variation ``auth.lockout-policy`` switches it on through
+:data:`LOCKOUT_POLICY`): after ``attempts`` wrong passwords in a row an account is locked for
+``seconds`` of the server's clock, and every login of it, even with the right password, is
+answered 129 (eNETLOGINACCOUNTPASSWORDLOCKED, L14775-L14777) in the 400 body. A correct login
+resets the count, as Active Directory does.
 """
 
 from __future__ import annotations
@@ -41,10 +47,13 @@ from conformance.rose import JsonObject
 __all__ = [
     "ALL_TOKEN_CHECKS",
     "BASIC_CHALLENGE",
+    "CHALLENGES",
+    "LOCKOUT_POLICY",
     "LOGON_FAILURE",
     "TOKEN_CHECKS",
     "Authenticator",
     "Credentials",
+    "LockoutPolicy",
     "LogonDetail",
     "LogonFailure",
     "extract_credentials",
@@ -63,6 +72,7 @@ class LogonDetail(IntEnum):
     INVALID_PASSWORD = 102  # eNETLOGININVALIDPASS
     INVALID_AUTHENTICATION_METHOD = 106  # eNETLOGININVALIDAUTHENTICATIONMETHOD
     USER_NOT_ENABLED = 107  # eNETLOGINUSERNOTENABLED
+    ACCOUNT_LOCKED = 129  # eNETLOGINACCOUNTPASSWORDLOCKED
     TOKEN_EXPIRED = 130  # eNETLOGINTOKENEXIRED
 
 
@@ -71,8 +81,17 @@ _MESSAGES = {
     LogonDetail.INVALID_PASSWORD: "Invalid password",  # L272
     LogonDetail.INVALID_AUTHENTICATION_METHOD: "Invalid authentication method",
     LogonDetail.USER_NOT_ENABLED: "User not enabled",
+    LogonDetail.ACCOUNT_LOCKED: "Account locked",
     LogonDetail.TOKEN_EXPIRED: "Token expired",
 }
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    attempts: int
+    """Wrong passwords in a row that lock the account."""
+    seconds: float
+    """How long it stays locked (server clock)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +133,12 @@ TOKEN_CHECKS: HookPoint[frozenset[str]] = HookPoint(
     '"expiry" (not expired; also for asnTokenVerify)',
 )
 ALL_TOKEN_CHECKS = frozenset({"type", "expiry"})
+LOCKOUT_POLICY: HookPoint[LockoutPolicy | None] = HookPoint(
+    "logon.lockout-policy", "whether (and after how many wrong passwords) accounts lock"
+)
+CHALLENGES: HookPoint[tuple[str, ...]] = HookPoint(
+    "logon.challenges", "the WWW-Authenticate headers of a 401, in order"
+)
 
 
 def wants_no401(headers: Mapping[str, str], query: Mapping[str, str]) -> bool:
@@ -151,6 +176,8 @@ class Authenticator:
         self._tokens = tokens
         self._clock = clock
         self._faults = faults
+        self._wrong_in_a_row: dict[str, int] = {}
+        self._locked_until: dict[str, float] = {}
 
     def login(self, credentials: Credentials, *, no401: bool) -> DirectoryUser | LogonFailure:
         """The authenticated user, or how to answer the failure."""
@@ -169,9 +196,24 @@ class Authenticator:
         user = self._directory.user(credentials.user) if credentials.mode != "none" else None
         if user is None:
             return LogonDetail.INVALID_USER, "", True
+        policy = self._faults.apply(LOCKOUT_POLICY, None)
+        now = self._clock.now()
+        if policy is not None and self._locked_until.get(user.name, 0.0) > now:
+            return LogonDetail.ACCOUNT_LOCKED, user.name, False
         if credentials.password != user.password:
+            wrong = self._wrong_in_a_row.get(user.name, 0) + 1
+            self._wrong_in_a_row[user.name] = wrong
+            if policy is not None and wrong >= policy.attempts:
+                self._locked_until[user.name] = now + policy.seconds
+                self._wrong_in_a_row[user.name] = 0
             return LogonDetail.INVALID_PASSWORD, user.name, True
+        self._wrong_in_a_row.pop(user.name, None)
         return self._enabled(user)
+
+    def locked_accounts(self) -> list[str]:
+        """Accounts locked now (for the server's state snapshot)."""
+        now = self._clock.now()
+        return sorted(name for name, until in self._locked_until.items() if until > now)
 
     def _check_token(self, token: str) -> DirectoryUser | tuple[LogonDetail, str, bool]:
         try:

@@ -289,3 +289,12 @@ async def broadcast_confirm(call: Call, argument: JsonObject) -> JsonObject:
     if error is not None:
         raise error
     return {}
+
+
+def snapshot(state: ServerState) -> JsonObject:
+    """The open broadcasts (for the server's state snapshot)."""
+    return {
+        "open": sorted(
+            f"{b.broadcast_id} to {', '.join(sorted(b.groups))}" for b in open_broadcasts(state)
+        )
+    }

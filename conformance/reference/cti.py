@@ -184,6 +184,11 @@ class CtiState:
             session.on_close(self._forget)
         return monitor
 
+    def snapshot(self) -> JsonObject:
+        with self._lock:
+            monitors = sorted(f"{m.line} by {m.session.user}" for m in self._monitors.values())
+        return {"monitors": monitors, "calls": self.pbx.live_connections()}
+
     def holds(self, session: Session, cross_ref: str) -> bool:
         with self._lock:
             monitor = self._monitors.get(cross_ref)
@@ -412,3 +417,8 @@ async def drop_call(call: Call, argument: JsonObject) -> JsonObject:
     connection = _own_connection(call, pbx, argument["u8sConnectionID"])
     announce(call.state, pbx.drop(connection))
     return {"bSuccess": True}
+
+
+def snapshot(state: ServerState) -> JsonObject:
+    """Line monitors and calls in progress (for the server's state snapshot)."""
+    return cti_of(state).snapshot()

@@ -13,6 +13,7 @@ required member present and nothing invented beyond what the profile says.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -153,6 +154,17 @@ class Directory:
 
     def presence(self, user: DirectoryUser) -> int:
         return self._presence[user.name]
+
+    def snapshot(self) -> dict[str, object]:
+        """Presence, absent state and note of every user (for the server's state snapshot)."""
+        return {
+            name: {
+                "presence": self._presence[name],
+                "absent": dataclasses.asdict(self._absent[name]),
+                "note": self._note[name],
+            }
+            for name in sorted(self._users)
+        }
 
     def set_presence(self, user: DirectoryUser, state: int) -> None:
         self._presence[user.name] = state

@@ -151,6 +151,11 @@ class Pbx:
                 self._lines[line] = user
         self._connections: dict[str, Connection] = {}
 
+    def live_connections(self) -> list[str]:
+        """Connections of calls that have not ended, as "line: STATE" (for snapshots)."""
+        live = [c for c in list(self._connections.values()) if not c.ended]
+        return sorted(f"{c.line}: {c.state.name}" for c in live)
+
     # --- lines -------------------------------------------------------------------------------
 
     def lines(self) -> tuple[str, ...]:

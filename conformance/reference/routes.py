@@ -40,7 +40,12 @@ from aiohttp import web
 
 from conformance.errors import SchemaViolation
 from conformance.reference.arguments import ArgumentProblem, parse_body, parse_query
-from conformance.reference.auth import BASIC_CHALLENGE, LogonFailure, extract_credentials
+from conformance.reference.auth import (
+    BASIC_CHALLENGE,
+    CHALLENGES,
+    LogonFailure,
+    extract_credentials,
+)
 from conformance.reference.auth import wants_no401 as _wants_no401
 from conformance.reference.authentication import negotiate
 from conformance.reference.directory import DirectoryUser
@@ -62,6 +67,7 @@ __all__ = [
     "HTTP_RESPONSE",
     "JSONP_CALLBACK",
     "METHODS_SERVED",
+    "SESSION_CALLS_CHECK_UCSID",
     "SESSION_ID_SENT",
     "SESSION_OF_REQUEST",
     "STATE",
@@ -87,6 +93,11 @@ SESSION_ID_SENT: HookPoint[str] = HookPoint(
 )
 SESSION_OF_REQUEST: HookPoint[Session | None] = HookPoint(
     "client.session", "the session a /ws/client request names (None: no or an unknown id)"
+)
+
+SESSION_CALLS_CHECK_UCSID: HookPoint[bool] = HookPoint(
+    "ucsid.session-calls",
+    "whether /ws/client/<operation> in a live session checks the UCSID again",
 )
 
 HTTP_RESPONSE: HookPoint[tuple[web.Request, web.StreamResponse]] = HookPoint(
@@ -154,6 +165,18 @@ def session_id_of(request: web.Request) -> str | None:
     return _header(request, "X-ucsessionid") or _query(request, "x-ucsessionid")
 
 
+def _in_live_session(request: web.Request) -> bool:
+    """A /ws/client/<operation> call naming a live session (not createsession, not the
+    WebSocket: both may be the first request of a session)."""
+    path = request.path.rstrip("/")
+    if not path.startswith("/ws/client/") or path.rsplit("/", 1)[1] in (
+        "createsession",
+        "websocket",
+    ):
+        return False
+    return request.app[STATE].sessions.get(session_id_of(request)) is not None
+
+
 # --- middlewares ---------------------------------------------------------------------------
 
 
@@ -198,8 +221,8 @@ async def jsonp(request: web.Request, handler: HttpHandler) -> web.StreamRespons
         content_type="application/javascript",
         charset="utf-8",
     )
-    if "WWW-Authenticate" in response.headers:  # a JSONP 401 still challenges
-        wrapped.headers["WWW-Authenticate"] = response.headers["WWW-Authenticate"]
+    for challenge in response.headers.getall("WWW-Authenticate", ()):  # a JSONP 401 too
+        wrapped.headers.add("WWW-Authenticate", challenge)
     return wrapped
 
 
@@ -209,6 +232,8 @@ async def ucsid_check(request: web.Request, handler: HttpHandler) -> web.StreamR
     if not request.path.startswith("/ws/"):
         return await handler(request)
     state = request.app[STATE]
+    if not state.faults.apply(SESSION_CALLS_CHECK_UCSID, True) and _in_live_session(request):
+        return await handler(request)
     for requested in (_header(request, "X-ucsid"), request.query.get("ucsid")):
         # An empty value names no server, like an absent one.
         if requested and requested != state.ucsid:
@@ -264,7 +289,10 @@ class HttpRoutes:
         }
         self.state.check_webservice("LogonErrorResponse", body, "logon error body")
         if failure.challenge:
-            return json_response(body, status=401, headers={"WWW-Authenticate": BASIC_CHALLENGE})
+            response = json_response(body, status=401)
+            for challenge in self.state.faults.apply(CHALLENGES, (BASIC_CHALLENGE,)):
+                response.headers.add("WWW-Authenticate", challenge)
+            return response
         return json_response(body, status=400)
 
     def _login(self, request: web.Request) -> DirectoryUser | LogonFailure:

@@ -24,6 +24,7 @@ import socket
 import threading
 from collections.abc import Iterable
 from types import TracebackType
+from typing import Any
 
 from aiohttp import web
 
@@ -104,6 +105,13 @@ class ReferenceServer:
     @property
     def variations(self) -> frozenset[str]:
         return self.state.faults.variation_names
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything a test can change, apart from logs and chat history, as comparable data
+        (:mod:`conformance.reference.snapshot`)."""
+        from conformance.reference.snapshot import snapshot
+
+        return snapshot(self.state)
 
     def modelled_operations(self) -> frozenset[str]:
         """Operations (and client-sent events) with real behaviour; the rest are synthesised."""

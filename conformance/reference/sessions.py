@@ -8,7 +8,8 @@ delivered when one attaches: a client may create the session, subscribe over HTT
 open the event channel.
 
 Session ids are 32 upper-case hex digits (128 random bits), the form of the document's example
-(L187). Sessions do not expire on their own: the document names timeouts and missing
+(L187); the document states no format (N17), and :data:`NEW_SESSION_ID` lets a variation
+issue another. Sessions do not expire on their own: the document names timeouts and missing
 keep-alives as reasons for asnUserSessionDestroyed (48.2.1, L52944-L52957) but gives no
 interval, so the reference server ends a session only on asnLogoff or when it stops.
 
@@ -25,9 +26,14 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from conformance.reference.hooks import HookPoint
 from conformance.rose import Invoke, JsonObject
 
-__all__ = ["EventPreparer", "EventSink", "Session", "SessionRegistry"]
+__all__ = ["NEW_SESSION_ID", "EventPreparer", "EventSink", "Session", "SessionRegistry"]
+
+NEW_SESSION_ID: HookPoint[str] = HookPoint(
+    "session.new-id", "the id of a new session (32 random upper-case hex digits by default)"
+)
 
 BACKLOG_LIMIT = 1000
 """Events kept for a session without an attached WebSocket; the oldest are dropped beyond."""
@@ -135,17 +141,24 @@ class Session:
 
 
 class SessionRegistry:
-    def __init__(self, prepare: EventPreparer, now: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        prepare: EventPreparer,
+        now: Callable[[], float],
+        bend_id: Callable[[str], str] = lambda session_id: session_id,
+    ) -> None:
         self._prepare = prepare
         self._now = now
+        self._bend_id = bend_id
+        """Applies faults and variations to a new id (:data:`NEW_SESSION_ID`)."""
         self._lock = threading.Lock()
         self._sessions: dict[str, Session] = {}
 
     def create(self, user: str, client_app_id: str | None = None) -> Session:
         with self._lock:
-            session_id = secrets.token_hex(16).upper()
+            session_id = self._bend_id(secrets.token_hex(16).upper())
             while session_id in self._sessions:  # 128 random bits; the loop is for form's sake
-                session_id = secrets.token_hex(16).upper()
+                session_id = self._bend_id(secrets.token_hex(16).upper())
             session = Session(session_id, user, self._prepare, self._now(), client_app_id)
             self._sessions[session_id] = session
             return session

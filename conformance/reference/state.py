@@ -24,7 +24,7 @@ from conformance.reference.clock import Clock
 from conformance.reference.directory import Directory
 from conformance.reference.dispatch import registered_handlers
 from conformance.reference.hooks import FaultSet, HookPoint
-from conformance.reference.sessions import Session, SessionRegistry
+from conformance.reference.sessions import NEW_SESSION_ID, Session, SessionRegistry
 from conformance.reference.synth import Synthesiser
 from conformance.reference.tokens import TokenIssuer
 from conformance.rose import Invoke, InvokeIdAllocator, JsonObject
@@ -98,7 +98,9 @@ class ServerState:
         self.directory = Directory.from_profile(profile)
         self.tokens = TokenIssuer(self.ucsid, self.clock)
         self.auth = Authenticator(self.directory, self.tokens, self.clock, faults)
-        self.sessions = SessionRegistry(self._prepare_event, self.clock.now)
+        self.sessions = SessionRegistry(
+            self._prepare_event, self.clock.now, lambda new: faults.apply(NEW_SESSION_ID, new)
+        )
         self.synth = Synthesiser(self.catalog)
         self.handlers = dict(registered_handlers())
         """Handlers by operation name; a copy per server, so a test may swap one."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 
 from conformance.catalog import default_catalog
-from conformance.client import Auth, HttpClient, HttpOutcome, HttpResponse
+from conformance.client import Auth, HttpClient, HttpOutcome, HttpResponse, raise_if_locked
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
 
@@ -26,6 +26,14 @@ LOGON_ROUTES = ("createsession", "direct")
 def user(profile: Profile) -> User:
     """The account the suite logs in with: the profile's first enabled user."""
     return profile.enabled_users()[0]
+
+
+@pytest.fixture
+def negative_user(profile: Profile) -> User:
+    """The account wrong-password tests use (``[safety] negative_auth_user``, else the first
+    enabled user); every wrong login goes through ``failed_logins.wrong_login``, so it never
+    gets more than ``[safety] max_failed_logins`` in a row (no run locks an account)."""
+    return profile.wrong_password_user()
 
 
 @pytest.fixture
@@ -59,6 +67,7 @@ def _logon_error(response: HttpResponse) -> JsonObject:
         f"{response.what}: expected HTTP 400 with the logon error body (L245-L279), "
         f"got HTTP {response.status}: {response.text[:200]!r}"
     )
+    raise_if_locked(response)  # a locked account is no verdict on the server: stop
     body = response.json()
     default_catalog().validate_webservice("LogonErrorResponse", body, context=response.what)
     assert isinstance(body, dict)

@@ -20,11 +20,13 @@ CALLBACK = "ucconfCallback_1"
 @pytest.mark.sends("asnGetLoggedInContact")
 def test_get_and_post_give_the_same_result(direct: HttpClient, user: User) -> None:
     """1.1 (L28) "All API endpoints may be called with GET or POST", shown for /ws/direct in
-    L155-L160: both methods give the same (schema-valid) AsnGetLoggedInContactResult."""
+    L155-L160: both methods give a (schema-valid) AsnGetLoggedInContactResult for the same
+    user. Only the login name is compared: ``ownContact`` is live (presence, lines, absent
+    state change with calls and other clients' logins, L46033-L46036)."""
     auth = QueryCredentials(user.name, user.password)
     by_post = direct.direct(OPERATION, {}, auth=auth, method="POST").expect_result()
     by_get = direct.direct(OPERATION, {}, auth=auth, method="GET").expect_result()
-    assert by_get == by_post
+    assert by_get["u8sLoggedInUser"] == by_post["u8sLoggedInUser"], (by_get, by_post)
 
 
 @pytest.mark.spec("10.1.6", line=14443)
@@ -38,13 +40,15 @@ def test_logged_in_contact_is_the_authenticated_user(direct: HttpClient, user: U
 
 
 @pytest.mark.spec("1.2", line=162)
+@pytest.mark.spec("1.1", line=49)
 @pytest.mark.sends("asnGetLoggedInContact")
 def test_jsonp_callback_wraps_the_same_body(direct: HttpClient, user: User) -> None:
-    """1.2 (L49, L162) "Jsonp is supported": with ``callback=<name>`` the body comes back as
-    ``<name>(<json>);`` around the same result (the parameter name is protocol-notes §1's;
-    the client unwraps strictly and fails on a plain JSON body)."""
+    """1.1 (L49), 1.2 (L162) "Jsonp is supported": with ``callback=<name>`` the body comes back
+    as ``<name>(<json>);`` around a (schema-valid) result for the same user (the parameter name
+    is protocol-notes §1's; the client unwraps strictly and fails on a plain JSON body). The
+    live ``ownContact`` is not compared (see the GET/POST test)."""
     auth = QueryCredentials(user.name, user.password)
     plain = direct.direct(OPERATION, {}, auth=auth, method="GET").expect_result()
     wrapped = direct.direct(OPERATION, {}, auth=auth, method="GET", callback=CALLBACK)
     assert wrapped.response.text.lstrip().startswith(f"{CALLBACK}(")
-    assert wrapped.expect_result() == plain
+    assert wrapped.expect_result()["u8sLoggedInUser"] == plain["u8sLoggedInUser"]

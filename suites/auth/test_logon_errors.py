@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 
 from conformance.client import HttpOutcome, HttpResponse, QueryCredentials
+from conformance.lockout import LoginBudget
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
 
@@ -24,15 +25,16 @@ LogOn = Callable[..., HttpOutcome]
 @pytest.mark.requires("users>=1")
 @pytest.mark.sends("asnGetLoggedInContact")
 def test_wrong_password_is_logon_error_102_naming_the_user(
-    log_on: LogOn, user: User, logon_error: LogonError
+    log_on: LogOn, negative_user: User, logon_error: LogonError, failed_logins: LoginBudget
 ) -> None:
     """1.3 (L81-L82, L212-L213, L266-L279): a wrong password in the query is never a 401 but
     HTTP 400 with the logon error body: iErrorDetail 102 (eNETLOGININVALIDPASS, L14644-L14650)
     and ``u8sFailedUser`` naming the user (L273)."""
-    outcome = log_on(QueryCredentials(user.name, user.password + "-wrong"))
+    with failed_logins.wrong_login(negative_user):
+        outcome = log_on(QueryCredentials(negative_user.name, negative_user.password + "-wrong"))
     error = logon_error(outcome.response)
     assert error["iErrorDetail"] == 102, error
-    assert error["u8sFailedUser"] == user.name, error
+    assert error["u8sFailedUser"] == negative_user.name, error
 
 
 @pytest.mark.spec("1.3", line=245)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conformance.client import (
+    AccountLocked,
     Anonymous,
     ArgumentInvalid,
     Basic,
@@ -22,6 +23,7 @@ from conformance.client import (
     TokenQuery,
     UcsidPlacement,
     UnknownOperation,
+    challenge_schemes,
 )
 from conformance.client.http import query_arguments
 from conformance.errors import ConformanceViolation, SchemaViolation, SuiteError, TargetUnreachable
@@ -189,9 +191,67 @@ def test_createsession_get_and_options(http_stub: HttpStub) -> None:
 
 
 def test_createsession_response_is_validated(http_stub: HttpStub) -> None:
-    http_stub.answer(body={"sessionid": "lower-case-not-hex"})
+    http_stub.answer(body={"sessionid": ""})
     with client_for(http_stub) as http, pytest.raises(SchemaViolation, match="CreateSession"):
         http.createsession(Basic("u", "p"))
+
+
+def test_session_ids_of_any_form_pass_but_not_in_strict_mode(http_stub: HttpStub) -> None:
+    """The document states no session id format (N17); strict mode wants the example's."""
+    http_stub.answer(body={"sessionid": "{lower-case-guid}"})
+    with client_for(http_stub) as http:
+        assert http.new_session_id(Basic("u", "p")) == "{lower-case-guid}"
+    http_stub.answer(body={"sessionid": "{lower-case-guid}"})
+    strict = HttpClient(Target(http_stub.url), strict=True)
+    with strict, pytest.raises(SchemaViolation, match="CreateSession"):
+        strict.createsession(Basic("u", "p"))
+
+
+def test_sessions_created_are_logged_off_once(http_stub: HttpStub) -> None:
+    with client_for(http_stub) as http:
+        http_stub.answer(body={"sessionid": "S1"})
+        http.createsession(Basic("u", "p"))
+        http_stub.answer(body={"sessionid": "S2"})
+        http.createsession(Basic("u", "p"))
+        http.forget_session("S2")  # a WebSocket session logged it off itself
+        assert http.open_sessions == ["S1"]
+        http_stub.answer(body={})
+        http.logoff_all()
+        assert http.open_sessions == []
+    assert http_stub.last.path == "/ws/client/asnLogoff"
+    assert http_stub.last.header("X-ucsessionid") == "S1"
+
+
+def test_logon_error_129_raises_account_locked(http_stub: HttpStub) -> None:
+    locked = {
+        "_type": "AsnLogonError",
+        "iErrorDetail": 129,
+        "u8sErrorString": "locked",
+        "u8sFailedUser": "alice",
+        "sAuthCredetials": "",
+    }
+    body = {"error": locked, "error_value": 0, "invokedID": 1}
+    for send in (
+        lambda http: http.createsession(Basic("alice", "p")),
+        lambda http: http.direct("asnGetLoggedInContact", {}, auth=Basic("alice", "p")),
+    ):
+        http_stub.answer(400, body)
+        with client_for(http_stub) as http, pytest.raises(AccountLocked, match="'alice' is locked"):
+            send(http)
+
+
+@pytest.mark.parametrize(
+    ("header", "schemes"),
+    [
+        ('Basic realm="UCServer"', ["basic"]),
+        ('Negotiate, Basic realm="UCServer"', ["negotiate", "basic"]),
+        ('Negotiate abc==, Basic realm="a, b", charset="UTF-8"', ["negotiate", "basic"]),
+        ('Digest realm="x", qop="auth", nonce="1", Basic realm="y"', ["digest", "basic"]),
+        ("", []),
+    ],
+)
+def test_challenge_schemes(header: str, schemes: list[str]) -> None:
+    assert challenge_schemes(header) == schemes
 
 
 def test_client_route_sends_the_session_id(http_stub: HttpStub) -> None:

@@ -10,6 +10,7 @@ def test_public_api_is_pinned() -> None:
         [
             "CLIENT_APP_ID",
             "DEFAULT_NEGOTIATE",
+            "AccountLocked",
             "Anonymous",
             "ArgumentInvalid",
             "Auth",
@@ -39,6 +40,8 @@ def test_public_api_is_pinned() -> None:
             "UnknownOperation",
             "UnwantedEvent",
             "Where",
+            "challenge_schemes",
+            "raise_if_locked",
             "unwrap_jsonp",
         ]
     )

@@ -221,3 +221,46 @@ def test_expired_login_token(
     server.clock.advance(1.2)
     assert_logon_error(catalog, call(api, route, params={"token": token}), 400, 130, "alice")
     assert_logon_error(catalog, call(api, route, headers={"x-uctoken": token}), 400, 130, "alice")
+
+
+# --- lockout policy (variation auth.lockout-policy) ----------------------------------------
+
+
+def test_lockout_policy_locks_after_three_wrong_passwords_for_a_minute(
+    make_server: Callable[..., ReferenceServer], api_for: MakeApi, catalog: Catalog
+) -> None:
+    server = make_server(variations=["auth.lockout-policy"])
+    api = api_for(server)
+    wrong = {"user": "alice", "pass": "wrong", "no401": "1"}
+    right = api.query_auth("alice")
+    for _ in range(2):
+        assert_logon_error(catalog, call(api, ROUTES[0], params=wrong), 400, 102, "alice")
+    assert_logged_in(catalog, call(api, ROUTES[0], params=right), ROUTES[0], "alice")
+    for _ in range(3):  # the correct login reset the count: three more are needed
+        assert_logon_error(catalog, call(api, ROUTES[0], params=wrong), 400, 102, "alice")
+    for route in ROUTES:  # locked: even the right password is refused, on both routes
+        assert_logon_error(catalog, call(api, route, params=right), 400, 129, "alice")
+    assert server.state.auth.locked_accounts() == ["alice"]
+    server.clock.advance(61)
+    assert_logged_in(catalog, call(api, ROUTES[0], params=right), ROUTES[0], "alice")
+
+
+def test_without_the_policy_no_account_locks(api: Api, catalog: Catalog) -> None:
+    wrong = {"user": "bob", "pass": "wrong", "no401": "1"}
+    for _ in range(4):
+        assert_logon_error(catalog, call(api, ROUTES[0], params=wrong), 400, 102, "bob")
+    assert_logged_in(catalog, call(api, ROUTES[0], params=api.query_auth("bob")), ROUTES[0], "bob")
+
+
+def test_negotiate_first_variation_sends_two_challenges(
+    make_server: Callable[..., ReferenceServer], api_for: MakeApi
+) -> None:
+    api = api_for(make_server(variations=["auth.negotiate-first"]))
+    for callback in (None, "cb"):  # a JSONP 401 keeps both
+        params = {"callback": callback} if callback else {}
+        response = call(api, ROUTES[1], auth=("alice", "wrong"), params=params)
+        assert response.status_code == 401
+        assert response.raw.headers.getlist("WWW-Authenticate") == [
+            "Negotiate",
+            'Basic realm="UCServer"',
+        ]

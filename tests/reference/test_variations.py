@@ -62,3 +62,55 @@ def test_server_reports_its_variations(doubled: str) -> None:
     assert server.variations == {doubled}
     assert server.faults == frozenset()
     assert doubled in repr(server)
+
+
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [("session.lower-case-ids", r"[0-9a-f]{32}"), ("session.guid-ids", r"\{[0-9A-F-]{36}\}")],
+)
+def test_session_id_variations_issue_working_ids_of_their_form(name: str, form: str) -> None:
+    import re
+
+    import requests
+
+    with ReferenceServer(variations=[name]) as server:
+        user = server.profile.user("alice")
+        created = requests.post(
+            f"{server.url}/ws/client/createsession",
+            json={},
+            auth=(user.name, user.password),
+            timeout=5,
+        )
+        session_id = created.json()["sessionid"]
+        assert re.fullmatch(form, session_id)
+        answer = requests.post(
+            f"{server.url}/ws/client/asnGetLoggedInContact",
+            json={},
+            headers={"X-ucsessionid": session_id},
+            timeout=5,
+        )
+        assert answer.json()["u8sLoggedInUser"] == "alice"
+        assert not server.internal_errors
+
+
+def test_session_routed_variation_ignores_the_ucsid_only_in_live_sessions() -> None:
+    import requests
+
+    with ReferenceServer(variations=["ucsid.session-routed"]) as server:
+        user = server.profile.user("alice")
+        other = {"X-ucsid": "elsewhere"}
+        auth = (user.name, user.password)
+        refused = requests.post(
+            f"{server.url}/ws/client/createsession", json={}, auth=auth, headers=other, timeout=5
+        )
+        assert refused.status_code == 502
+        session_id = requests.post(
+            f"{server.url}/ws/client/createsession", json={}, auth=auth, timeout=5
+        ).json()["sessionid"]
+        served = requests.post(
+            f"{server.url}/ws/client/asnGetLoggedInContact",
+            json={},
+            headers={**other, "X-ucsessionid": session_id},
+            timeout=5,
+        )
+        assert served.status_code == 200

@@ -6,7 +6,13 @@ import secrets
 from dataclasses import replace
 from typing import Any
 
-from conformance.reference.auth import LOGON_FAILURE, TOKEN_CHECKS, LogonDetail, LogonFailure
+from conformance.reference.auth import (
+    CHALLENGES,
+    LOGON_FAILURE,
+    TOKEN_CHECKS,
+    LogonDetail,
+    LogonFailure,
+)
 from conformance.reference.authentication import LOGOFF_ENDS_SESSION, TOKEN_REQUEST
 from conformance.reference.dispatch import (
     OPERATION_RESULT,
@@ -90,7 +96,7 @@ def _logon_wrong_detail(failure: LogonFailure) -> LogonFailure:
         "test_unknown_ucsid_is_502_ws_error_119_naming_it",
         *(
             f"{route}-{where}"
-            for route in ("direct", "createsession", "client")
+            for route in ("direct", "createsession")
             for where in ("header", "query")
         ),
     ),
@@ -149,27 +155,30 @@ def _no_challenge(failure: LogonFailure) -> LogonFailure:
 
 
 @fault(
-    "createsession.lowercase-id",
-    "createsession answers the session id in lower-case hex digits",
+    "logon.negotiate-only",
+    "a wrong HTTP Basic login is challenged for Negotiate only: Basic is not offered",
+    CHALLENGES,
+    breaks=_tests(_BASIC, "test_wrong_basic_credentials_are_challenged_with_401", *_BOTH_ROUTES),
+)
+def _negotiate_only(challenges: tuple[str, ...]) -> tuple[str, ...]:
+    return ("Negotiate",)
+
+
+@fault(
+    "createsession.empty-id",
+    "createsession answers an empty session id",
     SESSION_ID_SENT,
     breaks=(
         *_tests(_CREATESESSION, "test_createsession_accepts_the_users_password", "basic", "query"),
-        *_tests(_CREATESESSION, "test_session_id_is_32_upper_case_hex_digits"),
         *_tests(_CREATESESSION, "test_session_id_authenticates_calls_on_the_client_route"),
         *_LOGGED_OFF,
-        *_tests(
-            _UCSID,
-            "test_unknown_ucsid_is_502_ws_error_119_naming_it",
-            "client-header",
-            "client-query",
-        ),
         *_tests(
             _TOKEN_LOGIN, "test_login_token_logs_in", "createsession-header", "createsession-query"
         ),
     ),
 )
-def _lowercase_id(session_id: str) -> str:
-    return session_id.lower()
+def _empty_id(session_id: str) -> str:
+    return ""
 
 
 @fault(

@@ -15,8 +15,9 @@ To add a variation: pick (or declare, next to the decision) a hook point, then::
         return <the other allowed value>
 """
 
+from conformance.reference.variations import auth as _auth  # noqa: F401  (registers)
 from conformance.reference.variations.registry import VARIATIONS, chosen, variation
 
-# Importing the areas registers their variations (none yet: see the issue tracker).
+# Importing the areas registers their variations.
 
 __all__ = ["VARIATIONS", "chosen", "variation"]
