@@ -208,16 +208,6 @@ class Catalog:
                 data.get("unmatchedOperationIds", {})
             )
             """Names in the document's ``OPID_`` lists with no operation section."""
-            # Where a document number and an interface-8 number collide, the document's wins.
-            self._by_number = {
-                op.interface_operation_id: op.name
-                for op in self._operations.values()
-                if op.interface_operation_id is not None
-            } | {
-                op.operation_id: op.name
-                for op in self._operations.values()
-                if op.operation_id is not None
-            }
             self._types = {name: TypeInfo(name=name, **t) for name, t in data["types"].items()}
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise SuiteError(f"{root / 'catalog.json'} is malformed: {exc!r}") from exc
@@ -254,11 +244,6 @@ class Catalog:
             for op in self._operations.values()
             if (module is None or op.module == module) and (kind is None or op.kind == kind)
         ]
-
-    def operation_named_by(self, number: int) -> OperationInfo | None:
-        """The operation whose :attr:`OperationInfo.number` is ``number``, if any."""
-        name = self._by_number.get(number)
-        return None if name is None else self._operations[name]
 
     def modules(self) -> list[ModuleInfo]:
         return list(self._modules.values())

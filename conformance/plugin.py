@@ -229,10 +229,13 @@ def direct(
     target: Target, conformance_settings: Settings, request: pytest.FixtureRequest
 ) -> HttpClient:
     """An HTTP client for ``/ws/direct``, ``/ws/client`` and ``/ws/public`` of the target."""
+    profile = conformance_settings.profile
     client = HttpClient(
         target,
-        secrets=conformance_settings.profile.secrets(),
+        secrets=profile.secrets(),
         strict=conformance_settings.strict_schemas,
+        dialect=profile.client.dialect,
+        operation_ids=profile.operation_ids,
     )
     _transcripts(request).append(("http transcript", client.transcript.render))
     node: pytest.Item = request.node
@@ -490,6 +493,9 @@ def report_properties(item: pytest.Item) -> list[tuple[str, str]]:
     for client in clients:
         events.update(client.checks.coverage.events)
     validations = sum(c.checks.coverage.validations for c in clients)
+    warnings = sorted({w for c in clients for w in c.checks.coverage.warnings})
+    if warnings:
+        found.append(("conformance_warnings", json.dumps(warnings, ensure_ascii=False)))
     if operations:
         found.append(("conformance_operations", " ".join(operations)))
         catalog = default_catalog()

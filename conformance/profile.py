@@ -8,6 +8,9 @@ into frozen dataclasses, so nothing downstream ever looks at raw TOML or the env
                              lines, groups, public
     [cti]                    lines = [...]      lines the suite may use
     [agent]                  groups = [...]     agent groups the suite may use
+    [client]                 dialect = "plain" | "vendor"   how the suite's client writes
+    [operation_ids]          operation name = number: adds to or overrides the catalogue's
+                             operation numbers (protocol-notes §3), for client and server
     [capabilities]           free-form optional features: bool / int / float / string values,
                              nested tables flattened to dotted keys ("agent.ttl_above_max")
 
@@ -41,6 +44,7 @@ __all__ = [
     "EMBEDDED_PROFILE",
     "AgentSettings",
     "CapabilityValue",
+    "ClientSettings",
     "CtiSettings",
     "Profile",
     "Target",
@@ -55,7 +59,11 @@ CapabilityValue = bool | int | float | str
 
 _T = TypeVar("_T")
 
-_TOP_LEVEL = ("target", "users", "cti", "agent", "capabilities")
+_TOP_LEVEL = ("target", "users", "cti", "agent", "client", "operation_ids", "capabilities")
+DIALECTS = ("plain", "vendor")
+"""How the client writes: ``plain`` JSON, or as the vendor's generated TypeScript client does
+(protocol-notes §3-§4: unpadded base64, ``_type`` everywhere, optionalParams arrays, numeric
+operationIDs, ``toISOString()`` date-times)."""
 _TARGET_KEYS = ("url", "ucsid", "verify_tls")
 _USER_KEYS = (
     "name",
@@ -111,6 +119,14 @@ class AgentSettings:
 
 
 @dataclass(frozen=True)
+class ClientSettings:
+    """How the suite's client presents itself."""
+
+    dialect: str = "plain"
+    """One of :data:`DIALECTS`."""
+
+
+@dataclass(frozen=True)
 class Profile:
     path: Path | None
     target: Target
@@ -118,6 +134,9 @@ class Profile:
     """By alias, in file order."""
     cti: CtiSettings = CtiSettings()
     agent: AgentSettings = AgentSettings()
+    client: ClientSettings = ClientSettings()
+    operation_ids: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Operation numbers that add to or override the catalogue's."""
     capabilities: Mapping[str, CapabilityValue] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -231,14 +250,30 @@ def load_profile(path: str | Path) -> Profile:
     agent_table.only(("groups",))
     agent = AgentSettings(agent_table.strings("groups"))
     capabilities = _capabilities(root.table_at("capabilities"))
+    client_table = root.table_at("client")
+    client_table.only(("dialect",))
+    dialect = client_table.string("dialect", "plain")
+    if dialect not in DIALECTS:
+        raise client_table.fail("dialect", f"must be one of {', '.join(DIALECTS)}, got {dialect!r}")
     return Profile(
         path=path,
         target=target,
         users=MappingProxyType(users),
         cti=cti,
         agent=agent,
+        client=ClientSettings(dialect=dialect),
+        operation_ids=MappingProxyType(_operation_ids(root.table_at("operation_ids"))),
         capabilities=MappingProxyType(capabilities),
     )
+
+
+def _operation_ids(table: _Reader) -> dict[str, int]:
+    numbers: dict[str, int] = {}
+    for name, value in table.table.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise table.fail(name, f"must be a positive integer, got {value!r}")
+        numbers[name] = value
+    return numbers
 
 
 def _target(table: _Reader, *, required: bool) -> Target:

@@ -65,6 +65,8 @@ class CaseRecord:
     """Deprecated operations the test exercised (the document marks them so)."""
     validations: int = 0
     message: str = ""
+    warnings: tuple[str, ...] = ()
+    """Interoperability warnings (allowed, but a vendor client would stumble)."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def read_junit(path: Path) -> list[CaseRecord]:
                 deprecated=tuple(properties.get("conformance_deprecated", "").split()),
                 validations=int(properties.get("conformance_validations", "0") or 0),
                 message=_message(case),
+                warnings=tuple(json.loads(properties.get("conformance_warnings") or "[]")),
             )
         )
     return records
@@ -252,6 +255,7 @@ def _coverage(records: list[CaseRecord], catalog: Catalog) -> dict[str, Any]:
         },
         "deprecated_exercised": deprecated,
         "validations": sum(r.validations for r in records),
+        "warnings": sorted({w for r in records for w in r.warnings}),
     }
 
 
@@ -332,6 +336,9 @@ def render_markdown(summary: Summary) -> str:
             f"- {name} (deprecated in the document): {len(tests)} test(s)"
             for name, tests in sorted(cov["deprecated_exercised"].items())
         ]
+    if cov.get("warnings"):
+        lines += ["", "## Interoperability warnings", ""]
+        lines += [f"- {warning}" for warning in cov["warnings"]]
     if summary.failures:
         lines += ["", "## Failures and errors", ""]
         lines += [f"- `{f['test']}` ({f['outcome']}): {f['message']}" for f in summary.failures]

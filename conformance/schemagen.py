@@ -47,9 +47,7 @@ see schemas/source/README.md): the number a server sends where the document list
 CATALOG = "catalog.json"
 
 # "(?![\s\S])" rather than "$": in Python's re "$" also matches before a final newline.
-BASE64_PATTERN = (
-    r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?(?![\s\S])"
-)
+BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?(?![\s\S])"
 REQUEST_ERROR = "AsnRequestError"
 _DATE_TIME_MEMBER = re.compile(r"st[A-Z]")
 _BINARY_MEMBER = re.compile(r"bin[A-Z]|binarydata$")

@@ -215,7 +215,10 @@ def test_type_member_is_any_string_and_names_what_strict_mode_expects() -> None:
     """protocol-notes §4: a receiver never rejects a ``_type``; errors may say AsnRequestError
     (L27255: "Error codes in case AsnRequestError is returned by asnCtiLineMonitorStart")."""
     error = load("types/AsnCtiLineMonitorStartError.json")["properties"]["_type"]
-    assert error == {"type": "string", "x-names": ["AsnCtiLineMonitorStartError", "AsnRequestError"]}
+    assert error == {
+        "type": "string",
+        "x-names": ["AsnCtiLineMonitorStartError", "AsnRequestError"],
+    }
     result = load("types/AsnCtiLineMonitorStartResult.json")["properties"]["_type"]
     assert result == {"type": "string", "x-names": ["AsnCtiLineMonitorStartResult"]}
 

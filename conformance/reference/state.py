@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar, cast
 
 from conformance.catalog import Catalog, default_catalog
 from conformance.errors import SchemaViolation
+from conformance.opnumbers import OperationNumbers
 from conformance.profile import Profile
 from conformance.reference.auth import Authenticator
 from conformance.reference.clock import Clock
@@ -100,6 +101,8 @@ class ServerState:
         self.auth = Authenticator(self.directory, self.tokens, self.clock, faults)
         self.sessions = SessionRegistry(self._prepare_event, self.clock.now)
         self.synth = Synthesiser(self.catalog)
+        self.numbers = OperationNumbers(self.catalog, profile.operation_ids)
+        """Operation numbers: every event goes out with its number (protocol-notes §3)."""
         self.handlers = dict(registered_handlers())
         """Handlers by operation name; a copy per server, so a test may swap one."""
         self.invoke_ids = InvokeIdAllocator()
@@ -161,7 +164,8 @@ class ServerState:
                 self.internal_error(f"{operation} is an operation, sent as an event")
             elif info.argument is not None:
                 self.check_outgoing(info.argument, argument, f"event {operation}")
-        return self.faults.apply(OUTGOING_EVENT, Invoke.event(operation, argument))
+        number = self.numbers.number_of(operation) or 0
+        return self.faults.apply(OUTGOING_EVENT, Invoke.event(operation, argument, number))
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run background work (a delayed event, a simulated call) tracked for shutdown."""
