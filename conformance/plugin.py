@@ -18,6 +18,7 @@ Configuration is read once in ``pytest_configure`` into a frozen :class:`Setting
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import operator
@@ -36,7 +37,13 @@ from conformance.client.auth import Auth
 from conformance.client.exceptions import OperationNotImplemented
 from conformance.errors import ProfileError, SchemaViolation, SuiteError
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, OUTCOME_PROPERTY, PASSED, SKIPPED
-from conformance.profile import EMBEDDED_PROFILE, Profile, load_profile
+from conformance.profile import (
+    DIALECTS,
+    EMBEDDED_PROFILE,
+    ClientSettings,
+    Profile,
+    load_profile,
+)
 
 __all__ = ["SessionFactory", "Settings", "requirement_unmet"]
 
@@ -117,6 +124,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="embedded target only: switch on a named variation of the reference server",
     )
     group.addoption(
+        "--dialect",
+        choices=DIALECTS,
+        help="how the client writes (default: the profile's [client] dialect, else plain)",
+    )
+    group.addoption(
         "--fuzz",
         type=int,
         default=0,
@@ -154,6 +166,9 @@ def _settings(config: pytest.Config) -> Settings:
         profile = load_profile(Path(profile_path) if profile_path else EMBEDDED_PROFILE)
     except ProfileError as error:
         raise pytest.UsageError(str(error)) from None
+    dialect = config.getoption("dialect")
+    if dialect:
+        profile = dataclasses.replace(profile, client=ClientSettings(dialect=dialect))
     if faults:
         from conformance.reference.faults import FAULTS  # only fault runs need the server
 

@@ -30,7 +30,7 @@ from conformance.reference.synth import Synthesiser
 from conformance.reference.tokens import TokenIssuer
 from conformance.rose import Invoke, InvokeIdAllocator, JsonObject
 
-__all__ = ["OUTGOING_EVENT", "ServerSettings", "ServerState"]
+__all__ = ["OUTGOING_EVENT", "OUTGOING_JSON", "ServerSettings", "ServerState"]
 
 log = logging.getLogger("conformance.reference")
 
@@ -38,6 +38,11 @@ P = TypeVar("P")
 
 OUTGOING_EVENT: HookPoint[Invoke] = HookPoint(
     "event.outgoing", "an event invoke (invokeID 99999) just before it is queued for a session"
+)
+OUTGOING_JSON: HookPoint[Any] = HookPoint(
+    "wire.outgoing",
+    "the JSON value of what answers an operation or carries an event, just before it is "
+    "written: a WebSocket frame (an array of ROSE messages) or an operation's HTTP body",
 )
 
 
@@ -151,6 +156,10 @@ class ServerState:
             self.catalog.validate_webservice(name, body, context=context)
         except SchemaViolation as violation:
             self.internal_error(f"outgoing {violation}")
+
+    def wire(self, value: Any) -> Any:
+        """The JSON value as it goes on the wire (variations write other allowed spellings)."""
+        return self.faults.apply(OUTGOING_JSON, value)
 
     # --- events and background work ----------------------------------------------------------
 
