@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from conformance.reference.state import ServerState
 
 __all__ = [
+    "ARGUMENT_REFUSAL",
     "HANDLER_MODULES",
     "OPERATION_RESULT",
     "Call",
@@ -77,6 +78,11 @@ OPERATION_RESULT: HookPoint[tuple[str, Any]] = HookPoint(
     "operation.result",
     "(operation name, result payload) of a successful invoke, after its schema check, on every "
     "route",
+)
+
+ARGUMENT_REFUSAL: HookPoint[tuple[Any, str | None]] = HookPoint(
+    "operation.argument-refusal",
+    "(argument, why it is refused or None) of an invoke whose argument passed its schema",
 )
 
 INVALID_ARGUMENT = 1
@@ -208,6 +214,9 @@ async def dispatch(
             state.catalog.validate(info.argument, argument, context=f"{name} argument")
         except SchemaViolation as violation:
             return reject(InvokeProblem.MISTYPED_ARGUMENT, str(violation))
+    _, refusal = state.faults.apply(ARGUMENT_REFUSAL, (argument, None))
+    if refusal is not None:
+        return reject(InvokeProblem.MISTYPED_ARGUMENT, refusal)
     call = Call(state, info, user, session, route, invoke.invoke_id)
     try:
         if handler is not None:
