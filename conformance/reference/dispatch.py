@@ -18,11 +18,11 @@ sessions, ``call.state.sessions.of_user(name)`` and ``session.send_event``. Add 
 to :data:`HANDLER_MODULES` so the server imports it.
 
 Pipeline (:func:`dispatch`), the same for /ws/client, /ws/direct and the WebSocket:
-unknown operation, a number contradicting the name, or an event the client may not send: reject
-invokeProblem 1; invokeID 99999
-on an operation: reject generalProblem 1; argument failing its schema: reject invokeProblem 2
-with the violation as ``details``; then the handler, or the synthesiser for an operation
-without one; the result or error payload is checked against its schema before it leaves.
+an invoke names its operation by name or number (protocol-notes §3); unknown operation, a
+number contradicting the name, or an event the client may not send: reject invokeProblem 1;
+invokeID 99999 on an operation: reject generalProblem 1; argument failing its schema: reject
+invokeProblem 2 with the violation as ``details``; then the handler, or the synthesiser for an
+operation without one; the result or error payload is checked against its schema before it leaves.
 """
 
 from __future__ import annotations
