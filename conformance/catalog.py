@@ -54,6 +54,7 @@ __all__ = [
     "UnknownName",
     "default_catalog",
     "format_checker",
+    "is_iso8601_date_time",
     "is_rfc3339_date_time",
 ]
 
@@ -100,10 +101,20 @@ class OperationInfo:
     """``read``, ``own``, ``shared`` or ``destructive`` (:mod:`conformance.effects`)."""
     audience: dict[str, Any]
     """``{"kind", "line", "quote"}``: whom the document says the entry is for."""
+    operation_id: int | None = None
+    """The number the document's ``OPID_`` lists give, if any."""
+    interface_operation_id: int | None = None
+    """The number of the vendor's interface version 8 (schemas/source/operation-ids.tsv)."""
 
     @property
     def is_event(self) -> bool:
         return self.kind == "event"
+
+    @property
+    def number(self) -> int | None:
+        """The ``operationID`` to send: the document's number first, then interface 8's
+        (protocol-notes §3)."""
+        return self.operation_id if self.operation_id is not None else self.interface_operation_id
 
 
 @dataclass(frozen=True)
@@ -118,6 +129,16 @@ class TypeInfo:
 # jsonschema checks "date-time" only when the optional rfc3339-validator is installed, and
 # silently accepts anything otherwise. A verdict must not depend on what happens to be
 # installed, so the suite checks exactly the formats the generator emits, with its own code.
+# The schemas' "date-time" is AsnSystemTime, "ein ISO8601 String" (L23720): by default any ISO
+# 8601 date and time of day (basic or extended, with or without fraction and offset); strict
+# mode asks for RFC 3339, the profile of ISO 8601 that JSON Schema's "date-time" names.
+
+_ISO8601 = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2}|\d{8})[T ]"
+    r"(?P<time>\d{2}(?::?\d{2}(?::?\d{2})?)?)(?:[.,]\d+)?"
+    r"(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?",
+    re.ASCII | re.IGNORECASE,
+)
 
 _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)",
@@ -141,10 +162,31 @@ def is_rfc3339_date_time(instance: object) -> bool:
     return True
 
 
-def format_checker() -> Any:
+def is_iso8601_date_time(instance: object) -> bool:
+    """An ISO 8601 date and time of day, in any of its forms; non-strings pass."""
+    if not isinstance(instance, str):
+        return True
+    match = _ISO8601.fullmatch(instance)
+    if match is None:
+        return False
+    date, time = match["date"].replace("-", ""), match["time"].replace(":", "")
+    offset = (match["offset"] or "Z").upper().replace(":", "")
+    try:
+        datetime.strptime(date, "%Y%m%d")
+    except ValueError:  # month 13, February 30th, ...
+        return False
+    fields = [int(time[i : i + 2]) for i in range(0, len(time), 2)]
+    limits = [23, 59, 60][: len(fields)]  # 60: a leap second
+    in_range = all(value <= limit for value, limit in zip(fields, limits, strict=True))
+    if offset == "Z":
+        return in_range
+    return in_range and int(offset[1:3]) < 24 and int(offset[3:5] or 0) < 60
+
+
+def format_checker(*, strict: bool = False) -> Any:
     """A ``FormatChecker`` for exactly the formats in schemas/: ``date-time``."""
     checker = FormatChecker(formats=())
-    checker.checks("date-time")(is_rfc3339_date_time)
+    checker.checks("date-time")(is_rfc3339_date_time if strict else is_iso8601_date_time)
     return checker
 
 
@@ -165,15 +207,23 @@ class Catalog:
                 for m in data["modules"]
             }
             self._operations = {
-                o["name"]: OperationInfo(**{f.name: o[f.name] for f in fields(OperationInfo)})
+                o["name"]: OperationInfo(
+                    **{f.name: o[f.name] for f in fields(OperationInfo) if f.name in o},
+                    operation_id=o.get("operationId"),
+                    interface_operation_id=o.get("interfaceOperationId"),
+                )
                 for o in data["operations"]
             }
+            self.unmatched_operation_ids: dict[str, int] = dict(
+                data.get("unmatchedOperationIds", {})
+            )
+            """Names in the document's ``OPID_`` lists with no operation section."""
             self._types = {name: TypeInfo(name=name, **t) for name, t in data["types"].items()}
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise SuiteError(f"{root / 'catalog.json'} is malformed: {exc!r}") from exc
         self._validators: dict[tuple[str, bool], Any] = {}
         self._accepters: dict[tuple[str, bool], Any] = {}
-        self._format_checker = format_checker()
+        self._format_checkers = {mode: format_checker(strict=mode) for mode in (False, True)}
 
     @classmethod
     def load(cls, root: Path | None = None) -> Catalog:
@@ -290,7 +340,7 @@ class Catalog:
                 schemas[uri],
                 registry=registry,
                 validate_formats=True,
-                formats={"date-time": is_rfc3339_date_time},
+                formats={"date-time": is_rfc3339_date_time if strict else is_iso8601_date_time},
             )
         return self._accepters[key]
 
@@ -318,7 +368,9 @@ class Catalog:
         if key not in self._validators:
             registry = self._strict_registry if strict else self._registry
             self._validators[key] = Draft202012Validator(
-                registry.contents(uri), registry=registry, format_checker=self._format_checker
+                registry.contents(uri),
+                registry=registry,
+                format_checker=self._format_checkers[strict],
             )
         return self._validators[key]
 
@@ -424,14 +476,20 @@ def _registry_of(schemas: Mapping[str, Schema]) -> Registry[Any]:
 
 
 def _closed(schema: Any) -> Any:
-    """A copy in which every schema with ``properties`` forbids other members and every
-    ``x-strict`` applies its keywords (strict mode)."""
+    """The strict copy of a schema: every schema with ``properties`` forbids other members, a
+    ``_type`` must be one of its ``x-names``, a branch marked ``x-strict: false`` (a form the
+    document allows but servers do not send) is refused, and an ``x-strict`` object applies
+    its keywords (our preferred form, where the document allows more)."""
     if not isinstance(schema, dict):
         return schema
+    if schema.get("x-strict") is False:
+        return False
     out = {key: _closed_keyword(key, value) for key, value in schema.items()}
     strict_only = schema.get(STRICT_KEYWORD)
     if isinstance(strict_only, dict):
         out.update(strict_only)  # our preferred form, where the document allows more
+    if isinstance(schema.get("x-names"), list):
+        out["enum"] = schema["x-names"]
     open_ = {"additionalProperties", "patternProperties", "unevaluatedProperties"}
     if "properties" in schema and not open_ & schema.keys():
         out["additionalProperties"] = False
@@ -498,7 +556,7 @@ def _expected(error: ValidationError) -> str:
     if keyword in ("anyOf", "oneOf"):
         return _alternatives(keyword, value)
     if keyword == "format":
-        example = " (RFC 3339, e.g. 2024-05-17T09:30:00Z)" if value == "date-time" else ""
+        example = " (ISO 8601, e.g. 2024-05-17T09:30:00Z)" if value == "date-time" else ""
         return f"a {value} string{example}"
     if keyword == "pattern" and error.schema.get("contentEncoding") == "base64":
         return "a base64 string"

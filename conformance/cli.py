@@ -44,6 +44,12 @@ def _schemas_check(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"schemas: {args.root} matches the generator's output")
+    from conformance.catalog import Catalog
+
+    unmatched = Catalog.load(args.root).unmatched_operation_ids
+    if unmatched:
+        listed = ", ".join(f"{name} {number}" for name, number in unmatched.items())
+        print(f"schemas: {len(unmatched)} OPID_ numbers name no operation section: {listed}")
     return 0
 
 

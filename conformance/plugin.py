@@ -18,6 +18,7 @@ Configuration is read once in ``pytest_configure`` into a frozen :class:`Setting
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import operator
@@ -39,7 +40,13 @@ from conformance.errors import ProfileError, SchemaViolation, SuiteError
 from conformance.gate import Gate
 from conformance.lockout import LoginBudget
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, OUTCOME_PROPERTY, PASSED, SKIPPED
-from conformance.profile import EMBEDDED_PROFILE, Profile, load_profile
+from conformance.profile import (
+    DIALECTS,
+    EMBEDDED_PROFILE,
+    ClientSettings,
+    Profile,
+    load_profile,
+)
 
 __all__ = ["SessionFactory", "Settings", "requirement_unmet"]
 
@@ -151,6 +158,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="with --collect-only (ucconf plan): read the profile without its passwords",
     )
     group.addoption(
+        "--dialect",
+        choices=DIALECTS,
+        help="how the client writes (default: the profile's [client] dialect, else plain)",
+    )
+    group.addoption(
         "--fuzz",
         type=int,
         default=0,
@@ -206,6 +218,9 @@ def _settings(config: pytest.Config) -> Settings:
         )
     except ProfileError as error:
         raise pytest.UsageError(str(error)) from None
+    dialect = config.getoption("dialect")
+    if dialect:
+        profile = dataclasses.replace(profile, client=ClientSettings(dialect=dialect))
     if faults:
         from conformance.reference.faults import FAULTS  # only fault runs need the server
 
@@ -284,11 +299,14 @@ def direct(
 ) -> Iterator[HttpClient]:
     """An HTTP client for ``/ws/direct``, ``/ws/client`` and ``/ws/public`` of the target;
     sessions it created and nobody logged off are logged off when the test ends."""
+    profile = conformance_settings.profile
     client = HttpClient(
         target,
-        secrets=conformance_settings.profile.secrets(),
+        secrets=profile.secrets(),
         strict=conformance_settings.strict_schemas,
-        protocol_version=conformance_settings.profile.client.protocol_version,
+        protocol_version=profile.client.protocol_version,
+        dialect=profile.client.dialect,
+        operation_ids=profile.operation_ids,
     )
     _transcripts(request).append(("http transcript", client.transcript.render))
     node: pytest.Item = request.node
@@ -589,6 +607,9 @@ def report_properties(item: pytest.Item) -> list[tuple[str, str]]:
     for client in clients:
         events.update(client.checks.coverage.events)
     validations = sum(c.checks.coverage.validations for c in clients)
+    warnings = sorted({w for c in clients for w in c.checks.coverage.warnings})
+    if warnings:
+        found.append(("conformance_warnings", json.dumps(warnings, ensure_ascii=False)))
     if operations:
         found.append(("conformance_operations", " ".join(operations)))
         catalog = default_catalog()

@@ -13,7 +13,10 @@ into frozen dataclasses, so nothing downstream ever looks at raw TOML or the env
                              logins in a row the suite may make per account;
                              negative_auth_user: the alias of the account wrong-password
                              tests use (default: the first enabled user)
-    [client]                 protocol_version   what the client negotiates (default 70)
+    [client]                 protocol_version   what the client negotiates (default 70);
+                             dialect = "plain" | "vendor"   how the suite's client writes
+    [operation_ids]          operation name = number: adds to or overrides the catalogue's
+                             operation numbers (protocol-notes §3), for client and server
     [capabilities]           free-form optional features: bool / int / float / string values,
                              nested tables flattened to dotted keys ("agent.ttl_above_max")
 
@@ -63,9 +66,15 @@ CapabilityValue = bool | int | float | str
 
 _T = TypeVar("_T")
 
-_TOP_LEVEL = ("target", "users", "cti", "agent", "safety", "client", "capabilities")
+_TOP_LEVEL = (
+    "target", "users", "cti", "agent", "safety", "client", "operation_ids", "capabilities"
+)  # fmt: skip
 EFFECT_CLASSES = ("read", "own", "shared", "destructive")
 """The effect classes of conformance.effects, mildest first."""
+DIALECTS = ("plain", "vendor")
+"""How the client writes: ``plain`` JSON, or as the vendor's generated TypeScript client does
+(protocol-notes §3-§4: unpadded base64, ``_type`` everywhere, optionalParams arrays, numeric
+operationIDs, ``toISOString()`` date-times)."""
 _TARGET_KEYS = ("url", "ucsid", "verify_tls")
 _USER_KEYS = (
     "name",
@@ -140,6 +149,8 @@ class ClientSettings:
 
     protocol_version: int = 70
     """``iClientProtocolVersion`` of every negotiation the client sends."""
+    dialect: str = "plain"
+    """One of :data:`DIALECTS`."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +163,8 @@ class Profile:
     agent: AgentSettings = AgentSettings()
     safety: SafetySettings = SafetySettings()
     client: ClientSettings = ClientSettings()
+    operation_ids: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """Operation numbers that add to or override the catalogue's."""
     capabilities: Mapping[str, CapabilityValue] = field(
         default_factory=lambda: MappingProxyType({})
     )
@@ -284,8 +297,13 @@ def load_profile(path: str | Path, *, passwords: bool = True) -> Profile:
     agent = AgentSettings(agent_table.strings("groups"))
     capabilities = _capabilities(root.table_at("capabilities"))
     client_table = root.table_at("client")
-    client_table.only(("protocol_version",))
-    client = ClientSettings(protocol_version=client_table.integer("protocol_version", 70, 1))
+    client_table.only(("protocol_version", "dialect"))
+    dialect = client_table.string("dialect", "plain")
+    if dialect not in DIALECTS:
+        raise client_table.fail("dialect", f"must be one of {', '.join(DIALECTS)}, got {dialect!r}")
+    client = ClientSettings(
+        protocol_version=client_table.integer("protocol_version", 70, 1), dialect=dialect
+    )
     safety = _safety(root.table_at("safety"), users)
     return Profile(
         path=path,
@@ -295,6 +313,7 @@ def load_profile(path: str | Path, *, passwords: bool = True) -> Profile:
         agent=agent,
         safety=safety,
         client=client,
+        operation_ids=MappingProxyType(_operation_ids(root.table_at("operation_ids"))),
         capabilities=MappingProxyType(capabilities),
     )
 
@@ -318,6 +337,15 @@ def _safety(table: _Reader, users: Mapping[str, User]) -> SafetySettings:
         enabled = sorted(a for a, u in users.items() if not u.disabled)
         raise table.fail("negative_auth_user", f"{alias!r} is no enabled user ({enabled})")
     return SafetySettings(allow=allow, max_failed_logins=limit, negative_auth_user=alias)
+
+
+def _operation_ids(table: _Reader) -> dict[str, int]:
+    numbers: dict[str, int] = {}
+    for name, value in table.table.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise table.fail(name, f"must be a positive integer, got {value!r}")
+        numbers[name] = value
+    return numbers
 
 
 def _target(table: _Reader, *, required: bool) -> Target:

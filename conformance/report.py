@@ -78,6 +78,8 @@ class CaseRecord:
     message: str = ""
     sweep: str | None = None
     """The sweep's verdict ("" when not judged); None for a test outside the sweep."""
+    warnings: tuple[str, ...] = ()
+    """Interoperability warnings (allowed, but a vendor client would stumble)."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ def read_junit(path: Path) -> list[CaseRecord]:
                 validations=int(properties.get("conformance_validations", "0") or 0),
                 message=_message(case),
                 sweep=properties.get(SWEEP_PROPERTY),
+                warnings=tuple(json.loads(properties.get("conformance_warnings") or "[]")),
             )
         )
     return records
@@ -290,6 +293,7 @@ def _coverage(records: list[CaseRecord], catalog: Catalog) -> dict[str, Any]:
         },
         "deprecated_exercised": deprecated,
         "validations": sum(r.validations for r in records),
+        "warnings": sorted({w for r in records for w in r.warnings}),
     }
 
 
@@ -374,6 +378,9 @@ def render_markdown(summary: Summary) -> str:
         lines += ["", "## Sweep verdicts (one per operation)", ""]
         lines += ["| " + " | ".join(summary.sweep) + " |", "|" + "---:|" * len(summary.sweep)]
         lines += ["| " + " | ".join(str(n) for n in summary.sweep.values()) + " |"]
+    if cov.get("warnings"):
+        lines += ["", "## Interoperability warnings", ""]
+        lines += [f"- {warning}" for warning in cov["warnings"]]
     if summary.failures:
         lines += ["", "## Failures and errors", ""]
         lines += [f"- `{f['test']}` ({f['outcome']}): {f['message']}" for f in summary.failures]

@@ -68,6 +68,7 @@ __all__ = [
     "ReturnErrorProblem",
     "ReturnResultProblem",
     "encode_frame",
+    "encode_json",
     "encode_message",
     "is_event",
     "loads_json",
@@ -196,10 +197,12 @@ class Invoke:
             raise LocalProtocolError(
                 f"invoke_id {EVENT_INVOKE_ID} is reserved for events; use Invoke.event()"
             )
-        name = self.operation_name
-        _check(isinstance(name, str) and name != "", "operation_name", "a non-empty str", name)
-        _check_optional(self.argument, (dict, list), "argument")
         _check_id(self.operation_id, "operation_id")
+        name = self.operation_name
+        # The name may be left out ("") when the number says which operation (protocol-notes §3).
+        named = isinstance(name, str) and (name != "" or self.operation_id > 0)
+        _check(named, "operation_name", "a non-empty str (or '' with an operation_id)", name)
+        _check_optional(self.argument, (dict, list), "argument")
         _check_optional(self.session_id, str, "session_id")
 
     @classmethod
@@ -329,11 +332,9 @@ def _with_session(body: JsonObject, session_id: str | None) -> JsonObject:
 def to_json_obj(msg: Message) -> JsonObject:
     """The JSON object (before text encoding) for one message."""
     if isinstance(msg, Invoke):
-        body: JsonObject = {
-            "invokeID": msg.invoke_id,
-            "operationID": msg.operation_id,
-            "operationName": msg.operation_name,
-        }
+        body: JsonObject = {"invokeID": msg.invoke_id, "operationID": msg.operation_id}
+        if msg.operation_name:
+            body["operationName"] = msg.operation_name
         if msg.argument is not None:
             body["argument"] = msg.argument
         return {"invoke": _with_session(body, msg.session_id)}
@@ -356,6 +357,11 @@ def to_json_obj(msg: Message) -> JsonObject:
             body["details"] = msg.details
         return {"reject": _with_session(body, msg.session_id)}
     raise LocalProtocolError(f"not a ROSE message: {msg!r}")
+
+
+def encode_json(value: object) -> str:
+    """Compact JSON text of any value (LocalProtocolError if it is not JSON)."""
+    return _dumps(value)
 
 
 def _dumps(value: object) -> str:
@@ -410,9 +416,9 @@ def _choice(obj: object, what: str) -> tuple[str, Any]:
 def _parse_invoke(body: JsonObject) -> Invoke:
     invoke_id = _member(body, "invokeID")
     args = (
-        _member(body, "operationName"),
+        _optional(body, "operationName", ""),  # "": the number alone names the operation
         _optional(body, "argument"),
-        _optional(body, "operationID", 0),  # JSON clients send 0; the name says which operation
+        _optional(body, "operationID", 0),  # plain JSON clients send 0 and the name
         _optional(body, "sessionID"),
     )
     if invoke_id == EVENT_INVOKE_ID and _is_int(invoke_id):

@@ -8,9 +8,14 @@ spec-digest.md section 9):
 - CHOICE is an object with exactly one of its alternatives;
 - ENUMERATED and INTEGER are JSON integers, REAL a JSON number: the document only says "number",
   so the hungarian prefix decides (``r...`` is real, everything else integer);
-- ``st...`` strings are AsnSystemTime, an ISO 8601 date-time; ``bin...`` strings are base64;
+- ``st...`` strings are AsnSystemTime, an ISO 8601 date-time (format ``date-time``, which the
+  suite's format checker reads as ISO 8601, and as RFC 3339 only in strict mode); ``bin...``
+  strings are base64, with or without ``=`` padding (the vendor's encoder omits it);
+- ``_type`` is any string; ``x-names`` lists the names strict mode expects (the type's own, and
+  AsnRequestError for error types, which the document itself calls so, L27255);
 - ``AsnOptionalParameters`` is, on the wire, one object mapping keys to an integer, a string or
-  ``{"binarydata": base64}``, not the array of key/value pairs the document draws;
+  ``{"binarydata": base64}``, or the array of key/value pairs the document draws (what the
+  vendor's client sends); the array branch is marked ``x-strict: false``: strict mode reports it;
 - ``Object`` (the type of the ``dummy`` members) is an ASN.1 NULL or an empty SEQUENCE, so both
   ``null`` and an object are accepted.
 
@@ -20,6 +25,7 @@ identical bytes, which ``ucconf schemas check`` relies on.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from collections.abc import Iterator
@@ -36,10 +42,14 @@ Schema = dict[str, Any]
 
 ROOT = Path(__file__).resolve().parent.parent / "schemas"
 SOURCE = Path("source") / "UCServer_Client_Access_Protocol_6.1.0.339.txt"
+INTERFACE_IDS = Path("source") / "operation-ids.tsv"
+"""Operation numbers of the vendor's interface version 8 (a vendor fact, not in the document;
+see schemas/source/README.md): the number a server sends where the document lists none."""
 CATALOG = "catalog.json"
 
 # "(?![\s\S])" rather than "$": in Python's re "$" also matches before a final newline.
-BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![\s\S])"
+BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?(?![\s\S])"
+REQUEST_ERROR = "AsnRequestError"
 _DATE_TIME_MEMBER = re.compile(r"st[A-Z]")
 _BINARY_MEMBER = re.compile(r"bin[A-Z]|binarydata$")
 _REAL_MEMBER = re.compile(r"r[A-Z]")
@@ -56,7 +66,7 @@ ALIASES: dict[str, Schema] = {
 }
 
 OPTIONAL_PARAMETERS = "AsnOptionalParameters"
-OPTIONAL_PARAMETERS_WIRE: Schema = {
+OPTIONAL_PARAMETERS_OBJECT: Schema = {
     "type": "object",
     "additionalProperties": {
         "anyOf": [
@@ -75,6 +85,12 @@ OPTIONAL_PARAMETERS_WIRE: Schema = {
             },
         ]
     },
+}
+OPTIONAL_PARAMETERS_WIRE: Schema = {
+    "anyOf": [
+        OPTIONAL_PARAMETERS_OBJECT,
+        {"type": "array", "items": {"$ref": "AsnOptionalParam.json"}, "x-strict": False},
+    ]
 }
 
 
@@ -106,25 +122,27 @@ def member_schema(member: Member) -> Schema:
     return schema
 
 
-def _members(typedef: TypeDef) -> Schema:
-    properties: Schema = {"_type": {"type": "string", "const": typedef.name}}
+def _members(typedef: TypeDef, names: list[str]) -> Schema:
+    properties: Schema = {"_type": {"type": "string", "x-names": names}}
     for member in typedef.members:
         properties[member.name] = member_schema(member)
     return {"type": "object", "properties": properties}
 
 
-def type_schema(typedef: TypeDef) -> Schema:
-    """The complete schema document of one type section."""
+def type_schema(typedef: TypeDef, *, error_type: bool = False) -> Schema:
+    """The complete schema document of one type section (``error_type``: some operation's
+    ErrorType, which a server may also label AsnRequestError)."""
     body: Schema
+    names = [typedef.name, REQUEST_ERROR] if error_type else [typedef.name]
     if typedef.name == OPTIONAL_PARAMETERS:
         body = dict(OPTIONAL_PARAMETERS_WIRE)
     elif typedef.kind is TypeKind.OBJECT:
-        body = _members(typedef)
+        body = _members(typedef, names)
         required = [m.name for m in typedef.members if not m.optional]
         if required:
             body["required"] = required
     elif typedef.kind is TypeKind.CHOICE:
-        body = _members(typedef)
+        body = _members(typedef, names)
         body["oneOf"] = [{"required": [m.name]} for m in typedef.members]
     elif typedef.kind is TypeKind.ENUMERATION:
         values: list[Schema] = []
@@ -156,9 +174,10 @@ def type_schema(typedef: TypeDef) -> Schema:
     }
 
 
-def _operation_entry(operation: Operation) -> Schema:
+def _operation_entry(operation: Operation, interface_id: int | None) -> Schema:
     is_event = operation.kind is OperationKind.EVENT
     return {
+        "interfaceOperationId": interface_id,
         "name": operation.name,
         "module": operation.module,
         "kind": operation.kind.value,
@@ -175,8 +194,9 @@ def _operation_entry(operation: Operation) -> Schema:
     }
 
 
-def catalog(document: Document) -> Schema:
+def catalog(document: Document, interface_ids: dict[str, int] | None = None) -> Schema:
     """The operation catalogue (design.md, "catalog.json")."""
+    numbers = interface_ids or {}
     return {
         "protocol": document.protocol,
         "modules": [
@@ -189,7 +209,8 @@ def catalog(document: Document) -> Schema:
             }
             for module in document.modules
         ],
-        "operations": [_operation_entry(op) for op in document.operations],
+        "operations": [_operation_entry(op, numbers.get(op.name)) for op in document.operations],
+        "unmatchedOperationIds": dict(sorted(document.unmatched_operation_ids.items())),
         "types": {
             t.name: {"module": t.module, "kind": t.kind.value, "section": t.section}
             for t in document.types
@@ -201,17 +222,28 @@ def dump(value: object) -> bytes:
     return (json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
-def render(document: Document) -> Iterator[tuple[str, bytes]]:
+def render(
+    document: Document, interface_ids: dict[str, int] | None = None
+) -> Iterator[tuple[str, bytes]]:
     """Every generated file as (path relative to ``schemas/``, content)."""
-    yield CATALOG, dump(catalog(document))
+    yield CATALOG, dump(catalog(document, interface_ids))
+    errors = {op.error for op in document.operations if op.error}
     for typedef in document.types:
-        yield f"{TYPES_DIR}/{typedef.name}.json", dump(type_schema(typedef))
+        schema = type_schema(typedef, error_type=typedef.name in errors)
+        yield f"{TYPES_DIR}/{typedef.name}.json", dump(schema)
     for name, schema in webservice_schemas().items():
         yield f"{WEBSERVICE_DIR}/{name}.json", dump(schema)
 
 
+def read_interface_ids(path: Path) -> dict[str, int]:
+    """``operation -> interface8_id`` from the tab-separated table (empty cells skipped)."""
+    with path.open(encoding="utf-8", newline="") as table:
+        rows = csv.DictReader(table, delimiter="\t")
+        return {row["operation"]: int(row["interface8_id"]) for row in rows if row["interface8_id"]}
+
+
 def generated_files(root: Path = ROOT) -> dict[str, bytes]:
-    return dict(render(parse_file(root / SOURCE)))
+    return dict(render(parse_file(root / SOURCE), read_interface_ids(root / INTERFACE_IDS)))
 
 
 def build(root: Path = ROOT) -> list[str]:

@@ -91,7 +91,7 @@ def _ws_error_response() -> dict[str, Any]:
                 "error": {
                     "type": "object",
                     "properties": {
-                        "_type": {"type": "string", "const": "WsError"},
+                        "_type": {"type": "string", "x-names": ["WsError"]},
                         "iErrorDetail": {"type": "integer"},
                         "u8sErrorString": {"type": "string"},
                         "details": {"type": "string"},

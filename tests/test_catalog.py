@@ -21,6 +21,7 @@ from conformance.catalog import (
     OperationInfo,
     UnknownName,
     default_catalog,
+    is_iso8601_date_time,
     is_rfc3339_date_time,
 )
 from conformance.errors import SchemaViolation, SuiteError
@@ -46,7 +47,7 @@ def _object(name: str, section: str, props: dict[str, Any], required: list[str])
     return _type(name, "object", section, body)
 
 
-BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$"
 
 TYPES = {
     "AsnFixStateEnum": _type(
@@ -310,11 +311,24 @@ def test_rfc3339_date_times_pass(catalog: Catalog, text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
+    ["2024-05-17T09:30:00", "20240517T093000Z", "2024-05-17 09:30:00Z", "2024-05-17T09:30+01"],
+)
+def test_other_iso8601_date_times_pass_and_strict_mode_reports_them(
+    catalog: Catalog, text: str
+) -> None:
+    """L23720 says only "ein ISO8601 String": RFC 3339 is our preference, a strict deviation."""
+    assert is_iso8601_date_time(text) and not is_rfc3339_date_time(text)
+    catalog.validate("AsnFixEvent", _event(stTime=text))
+    found = _violation(catalog, "AsnFixEvent", _event(stTime=text), strict=True)
+    assert found.pointer == "/stTime"
+
+
+@pytest.mark.parametrize(
+    "text",
     [
         "yesterday",
+        "",
         "2024-05-17",
-        "2024-05-17T09:30:00",  # no offset
-        "2024-05-17 09:30:00Z",
         "2024-13-01T00:00:00Z",
         "2024-02-30T00:00:00Z",
         "2024-05-17T24:00:00Z",
@@ -324,11 +338,11 @@ def test_rfc3339_date_times_pass(catalog: Catalog, text: str) -> None:
     ],
 )
 def test_date_time_format_is_really_checked(catalog: Catalog, text: str) -> None:
-    assert not is_rfc3339_date_time(text)
+    assert not is_rfc3339_date_time(text) and not is_iso8601_date_time(text)
     found = _violation(catalog, "AsnFixEventList", [_event(stTime=text)])
     assert found.pointer == "/0/stTime"
     assert found.expected == (
-        "a date-time string (RFC 3339, e.g. 2024-05-17T09:30:00Z) (AsnFixTime, section 25.1.1)"
+        "a date-time string (ISO 8601, e.g. 2024-05-17T09:30:00Z) (AsnFixTime, section 25.1.1)"
     )
     assert found.found == text
 
@@ -341,6 +355,7 @@ def test_date_time_of_the_wrong_json_type(catalog: Catalog) -> None:
 
 def test_base64_member_says_base64(catalog: Catalog) -> None:
     catalog.validate("AsnFixEvent", _event(binData="/9j/4AAQSkZJRg=="))
+    catalog.validate("AsnFixEvent", _event(binData="/9j/4AAQSkZJRg"))  # the vendor's: no "="
     found = _violation(catalog, "AsnFixEvent", _event(binData="base64encodedjpeg"))
     assert (found.pointer, found.expected) == ("/binData", "a base64 string")
 

@@ -328,3 +328,26 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(b'[target]\nurl = "http://h"\nucsid = "\xe4"\n')
     with pytest.raises(ProfileError, match="not UTF-8"):
         load_profile(path)
+
+
+def test_client_dialect_and_operation_numbers(tmp_path: Path) -> None:
+    profile = load_profile(write(tmp_path, MINIMAL))
+    assert profile.client.dialect == "plain" and dict(profile.operation_ids) == {}
+    text = MINIMAL + '[client]\ndialect = "vendor"\n[operation_ids]\nasnUpdatePresence = 4500\n'
+    profile = load_profile(write(tmp_path, text))
+    assert profile.client.dialect == "vendor"
+    assert dict(profile.operation_ids) == {"asnUpdatePresence": 4500}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[client]\ndialect = "json"\n', "client.dialect: must be one of plain, vendor"),
+        ("[client]\nspeak = 1\n", "client.speak: unknown key"),
+        ('[operation_ids]\nasnX = "7"\n', "operation_ids.asnX: must be a positive integer"),
+        ("[operation_ids]\nasnX = 0\n", "operation_ids.asnX: must be a positive integer"),
+    ],
+)
+def test_bad_client_tables_are_named(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ProfileError, match=message):
+        load_profile(write(tmp_path, MINIMAL + text))

@@ -109,3 +109,32 @@ def test_ucconf_report_renders_the_allure_html(
     assert main(["report", str(folder)]) == 0
     assert (folder / "allure-report" / "index.html").exists()
     assert "allure-report/index.html" in capsys.readouterr().out
+
+
+def test_the_embedded_run_passes_in_the_vendors_dialect(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13: ``ucconf run`` passes with the client writing as estos' generated client
+    (the plain dialect is the README's ``ucconf run``, tests/test_readme.py)."""
+    reports = tmp_path / "reports"
+    code = main(["run", "--reports", str(reports), "--", "--dialect", "vendor"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    summary = json.loads((only_folder(reports) / "summary.json").read_text())
+    assert summary["counts"]["failed"] == 0 and summary["counts"]["passed"] > 400
+    assert summary["coverage"]["warnings"] == []  # every event carried its number
+
+
+def test_events_without_numbers_are_an_interoperability_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Events sent with operationID 0 pass (the document allows it) with a warning."""
+    reports = tmp_path / "reports"
+    suite = "suites/interop/test_event_numbers.py"
+    args = ["run", "--reports", str(reports), "--suite", suite, "--variation"]
+    code = main([*args, "event.operation-id-zero", "--", "-n", "0"])
+    assert code == 0, capsys.readouterr().out
+    folder = only_folder(reports)
+    (warning,) = json.loads((folder / "summary.json").read_text())["coverage"]["warnings"]
+    assert "asnChatEvent (1440)" in warning
+    assert "## Interoperability warnings" in (folder / "summary.md").read_text()

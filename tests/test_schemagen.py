@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -188,14 +189,60 @@ def test_binary_members_are_base64() -> None:
     assert schema["contentEncoding"] == "base64"
     validator = Draft202012Validator(schema)
     assert validator.is_valid("aGVsbG8=")
+    assert validator.is_valid("aGVsbG8")  # unpadded: the vendor's encoder (protocol-notes §4)
+    assert validator.is_valid("aGVsbA")
+    assert not validator.is_valid("aGVsbG8==")
+    assert not validator.is_valid("aGVsb")  # 4n+1 characters are never base64
     assert not validator.is_valid("not base64!")
 
 
-def test_optional_parameters_are_the_wire_object_form() -> None:
-    validator = Draft202012Validator(load("types/AsnOptionalParameters.json"))
+def test_optional_parameters_are_the_object_form_or_the_documents_array() -> None:
+    """protocol-notes §4: servers send the object, the vendor's client the array (the letter
+    of the document, L23777-L23781); strict mode reports the array (tests/test_catalog.py)."""
+    schema = load("types/AsnOptionalParameters.json")
+    object_form, array_form = schema["anyOf"]
+    validator = Draft202012Validator(object_form)
     assert validator.is_valid({"ServerType": 0, "name": "x", "jpegPhoto": {"binarydata": "AA=="}})
-    assert not validator.is_valid([{"key": "ServerType", "value": {"integerdata": 0}}])
     assert not validator.is_valid({"flag": True})
+    assert array_form == {
+        "type": "array",
+        "items": {"$ref": "AsnOptionalParam.json"},
+        "x-strict": False,
+    }
+
+
+def test_type_member_is_any_string_and_names_what_strict_mode_expects() -> None:
+    """protocol-notes §4: a receiver never rejects a ``_type``; errors may say AsnRequestError
+    (L27255: "Error codes in case AsnRequestError is returned by asnCtiLineMonitorStart")."""
+    error = load("types/AsnCtiLineMonitorStartError.json")["properties"]["_type"]
+    assert error == {
+        "type": "string",
+        "x-names": ["AsnCtiLineMonitorStartError", "AsnRequestError"],
+    }
+    result = load("types/AsnCtiLineMonitorStartResult.json")["properties"]["_type"]
+    assert result == {"type": "string", "x-names": ["AsnCtiLineMonitorStartResult"]}
+
+
+def test_catalogue_numbers_agree_with_every_opid_entry_of_the_document(
+    catalog: dict[str, Any],
+) -> None:
+    """All 223 names of the document's ``OPID_`` lists: 210 on operations (the Admin/Mgmt lists
+    number asnGetAvailableLines and two more of chapter 4), 13 with no operation section."""
+    text = (ROOT / schemagen.SOURCE).read_text(encoding="utf-8")
+    listed = dict(re.findall(r"OPID_(\w+) (\d+)", text))
+    assert len(listed) == 223
+    numbered = {op["name"]: str(op["operationId"]) for op in catalog["operations"]}
+    unmatched = {name: str(n) for name, n in catalog["unmatchedOperationIds"].items()}
+    assert len(unmatched) == 13
+    assert {name: numbered.get(name) or unmatched[name] for name in listed} == listed
+    assert sum(op["operationId"] is not None for op in catalog["operations"]) == 210
+
+
+def test_interface_numbers_come_from_the_vendor_table(catalog: dict[str, Any]) -> None:
+    table = schemagen.read_interface_ids(ROOT / schemagen.INTERFACE_IDS)
+    assert len(table) == 348
+    for op in catalog["operations"]:
+        assert op["interfaceOperationId"] == table.get(op["name"])
 
 
 def test_choice_requires_exactly_one_alternative() -> None:
@@ -222,5 +269,6 @@ def test_objects_tolerate_unknown_members_and_their_own_type_tag() -> None:
     schema = load("types/AsnGetUserTokenResult.json")
     validator = Draft202012Validator(schema)
     assert validator.is_valid({"sToken": "a.b.c", "_type": "AsnGetUserTokenResult", "x": 1})
-    assert not validator.is_valid({"sToken": "a.b.c", "_type": "AsnOther"})
+    assert validator.is_valid({"sToken": "a.b.c", "_type": "AsnOther"})  # strict reports it
+    assert not validator.is_valid({"sToken": "a.b.c", "_type": 7})
     assert not validator.is_valid({})

@@ -239,6 +239,11 @@ def test_ws_error_example_validates(bodies: Catalog) -> None:
     bodies.validate_webservice("WsErrorResponse", WS_ERROR_L233, strict=True)
     bodies.validate_webservice("WsErrorResponse", _changed(WS_ERROR_L233, "error/details", DELETE))
     bodies.validate_webservice("WsErrorResponse", _changed(WS_ERROR_L233, "error/_type", DELETE))
+    # Any name: receivers never reject a _type (protocol-notes §4); strict mode reports it.
+    other = _changed(WS_ERROR_L233, "error/_type", "AsnRequestError")
+    bodies.validate_webservice("WsErrorResponse", other)
+    found = _violation(bodies, "WsErrorResponse", other, strict=True)
+    assert (found.pointer, found.expected) == ("/error/_type", 'one of "WsError"')
 
 
 @pytest.mark.parametrize(
@@ -247,7 +252,7 @@ def test_ws_error_example_validates(bodies: Catalog) -> None:
         ("error/iErrorDetail", "119", "/error/iErrorDetail", "integer"),
         ("error/iErrorDetail", DELETE, "/error", "required member 'iErrorDetail'"),
         ("error/u8sErrorString", DELETE, "/error", "required member 'u8sErrorString'"),
-        ("error/_type", "AsnRequestError", "/error/_type", '"WsError"'),
+        ("error/_type", 119, "/error/_type", "string"),
         ("error/details", ["server not connected"], "/error/details", "string"),
         ("error", "UCServer is not connected here", "/error", "object"),
     ],
@@ -296,12 +301,13 @@ def test_public_contacts_example_validates() -> None:
     default_catalog().validate_webservice("PublicContactsResponse", {"contacts": {}})
 
 
-def test_public_contact_optional_params_in_the_array_form_fail() -> None:
+def test_public_contact_optional_params_in_the_array_form_pass_and_strict_reports_them() -> None:
+    """The document's array form (L23771-L23861) is allowed; servers send the object (N1)."""
     as_array = [{"key": "jpegPhoto", "value": {"binarydata": "/9j/4AAQSkZJRg=="}}]
     body = _changed(PUBLIC_CONTACTS_L529, f"{HANSI[1:]}/asnRemoteContact/optionalParams", as_array)
-    found = _violation(default_catalog(), "PublicContactsResponse", body)
+    default_catalog().validate_webservice("PublicContactsResponse", body)
+    found = _violation(default_catalog(), "PublicContactsResponse", body, strict=True)
     assert found.pointer == f"{HANSI}/asnRemoteContact/optionalParams"
-    assert found.expected.startswith("object")
     assert found.found == as_array
 
 

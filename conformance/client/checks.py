@@ -21,6 +21,7 @@ from conformance.catalog import Catalog, OperationInfo, UnknownName
 from conformance.client.exceptions import ArgumentInvalid, UnknownOperation
 from conformance.client.transcript import Redactor
 from conformance.errors import ConformanceViolation, SchemaViolation
+from conformance.opnumbers import OperationNumbers
 from conformance.rose import Error, Invoke, JsonObject, Reject, Result
 
 __all__ = ["LOGON_ERROR", "Checks", "Coverage"]
@@ -39,6 +40,8 @@ class Coverage:
     operations: Counter[str] = field(default_factory=Counter)
     events: Counter[str] = field(default_factory=Counter)
     validations: int = 0
+    warnings: Counter[str] = field(default_factory=Counter)
+    """Interoperability warnings: allowed, but a vendor client would stumble (summary.md)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def sent(self, operation: str) -> None:
@@ -53,6 +56,10 @@ class Coverage:
         with self._lock:
             self.validations += 1
 
+    def warn(self, text: str) -> None:
+        with self._lock:
+            self.warnings[text] += 1
+
 
 Guard = Callable[[OperationInfo], None]
 """Raises (a SuiteError) when an operation may not be sent; see conformance.gate."""
@@ -64,10 +71,18 @@ class Checks:
     run_guard: ClassVar[Guard | None] = None
     """Consulted before every operation any client of the process sends (the run's gate)."""
 
-    def __init__(self, catalog: Catalog, redactor: Redactor, *, strict: bool = False) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        redactor: Redactor,
+        *,
+        strict: bool = False,
+        numbers: OperationNumbers | None = None,
+    ) -> None:
         self.catalog = catalog
         self.redactor = redactor
         self.strict = strict
+        self.numbers = numbers if numbers is not None else OperationNumbers(catalog)
         self.coverage = Coverage()
         self.guard: Guard | None = None
         """Consulted before every operation this client sends (the test's declaration)."""
@@ -151,14 +166,37 @@ class Checks:
             self.error(info, message.error, f"{context}: error")
 
     def event(self, event: Invoke) -> None:
-        """An event: a name the document defines as an event, an argument of its type."""
-        name = event.operation_name
+        """An event: its number routable, a name the document defines as an event, an argument
+        of its type.
+
+        The vendor's client routes events by ``operationID`` alone (protocol-notes §3): a
+        nonzero number naming another operation misroutes the event (a violation); 0 where
+        the number is known drops it there (an interoperability warning). An event the 6.1
+        document does not define may come from a newer server: reported in strict mode only.
+        """
+        number = event.operation_id
+        name = event.operation_name or self.numbers.name_of(number) or f"operationID {number}"
+        if self.numbers.contradicts(name, number):
+            raise ConformanceViolation(
+                f"event {name} carries operationID {number}, which is not its number "
+                f"({self.numbers.number_of(name)}): a client routing by number misroutes it"
+            )
+        known = self.numbers.number_of(name)
+        if number == 0 and known is not None:
+            self.coverage.warn(
+                f"events sent with operationID 0 (a vendor client routing by number drops "
+                f"them; protocol-notes §3): {name} ({known})"
+            )
         try:
             info = self.catalog.operation(name)
         except UnknownName:
-            raise ConformanceViolation(
-                f"event {name}: the protocol document defines no operation or event of that name"
-            ) from None
+            if self.strict:
+                raise ConformanceViolation(
+                    f"event {name}: the 6.1 document defines no operation or event of that name "
+                    "(strict: a newer server may send it)"
+                ) from None
+            self.coverage.received(name)
+            return
         if not info.is_event:
             raise ConformanceViolation(
                 f"{name} arrived as an event (invokeID 99999), but the document defines it as an "

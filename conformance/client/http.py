@@ -36,6 +36,7 @@ from urllib3.exceptions import InsecureRequestWarning
 from conformance.catalog import Catalog, OperationInfo, default_catalog
 from conformance.client.auth import Anonymous, Auth
 from conformance.client.checks import Checks
+from conformance.client.dialect import Dialect
 from conformance.client.outcome import (
     BodyForm,
     HttpOutcome,
@@ -47,6 +48,7 @@ from conformance.client.outcome import (
 from conformance.client.target import Target, UcsidPlacement
 from conformance.client.transcript import Transcript, redact_logging
 from conformance.errors import TargetUnreachable
+from conformance.opnumbers import OperationNumbers
 from conformance.rose import JsonObject
 
 __all__ = [
@@ -99,6 +101,8 @@ class HttpClient:
         strict: bool = False,
         transcript: Transcript | None = None,
         protocol_version: int = 70,
+        dialect: str = "plain",
+        operation_ids: Mapping[str, int] | None = None,
     ) -> None:
         self.target = target
         self.negotiate: JsonObject = {"negotiate": {"iClientProtocolVersion": protocol_version}}
@@ -109,9 +113,11 @@ class HttpClient:
         secrets = tuple(secrets)
         self.redactor.add(*secrets)
         redact_logging(secrets)
-        self.checks = Checks(
-            catalog if catalog is not None else default_catalog(), self.redactor, strict=strict
-        )
+        catalog = catalog if catalog is not None else default_catalog()
+        numbers = OperationNumbers(catalog, operation_ids)
+        self.checks = Checks(catalog, self.redactor, strict=strict, numbers=numbers)
+        self.dialect = Dialect(dialect, catalog, numbers)
+        """How arguments and invokes are written (profile ``[client] dialect``)."""
         self.body_forms: Counter[tuple[OutcomeKind, BodyForm]] = Counter()
         """How the target wrapped each kind of answer so far (protocol-notes.md §5)."""
         self.open_sessions: list[str] = []
@@ -158,7 +164,7 @@ class HttpClient:
         response = self._call_operation(
             f"/ws/direct/{operation}",
             operation,
-            argument,
+            self._written(info, argument, check_argument),
             method=method,
             auth=auth,
             callback=callback,
@@ -289,7 +295,7 @@ class HttpClient:
         response = self._call_operation(
             f"/ws/client/{operation}",
             operation,
-            argument,
+            self._written(info, argument, check_argument),
             method=method,
             auth=auth,
             callback=callback,
@@ -445,6 +451,15 @@ class HttpClient:
             transcript=transcript,
         )
 
+    def _written(
+        self, info: OperationInfo | None, argument: JsonObject | None, checked: bool
+    ) -> JsonObject | None:
+        """The argument in the client's dialect; one built wrong on purpose stays as it is."""
+        if not checked or info is None or argument is None:
+            return argument
+        written: JsonObject = self.dialect.argument(info.argument, argument)
+        return written
+
     # --- schemas ----------------------------------------------------------------------------
 
     def _decode(
@@ -475,6 +490,7 @@ class HttpClient:
                 "WsErrorResponse", b, where, webservice=True
             ),
             result_has_member=lambda name: checks.has_result_member(info, name),
+            strict=checks.strict,
         )
         if outcome.form is not None:
             with self._lock:

@@ -59,7 +59,7 @@ from conformance.rose import (
     JsonObject,
     Message,
     Reject,
-    encode_message,
+    encode_json,
     parse_frame,
 )
 
@@ -204,8 +204,13 @@ class Session:
         """
         info = self.client.checks.outgoing(operation, argument, check_argument)
         invoke_id = self.dispatcher.register(operation)
+        written = argument if argument is not None else {}
+        number = 0
+        if check_argument and info is not None:
+            written = self.client.dialect.argument(info.argument, written)
+            number = self.client.dialect.operation_id(operation)
         try:
-            self._send(Invoke(invoke_id, operation, argument if argument is not None else {}))
+            self._send(Invoke(invoke_id, operation, written, number))
         except BaseException:
             self.dispatcher.abandon(invoke_id)
             raise
@@ -407,7 +412,8 @@ class Session:
         self.dispatcher.abandon(invoke_id)  # an event: no reply expected, any reply ignored
         self._closing.set()  # from now on the server may close the socket
         try:
-            self._send(Invoke(invoke_id, LOGOFF, {}))
+            dialect = self.client.dialect
+            self._send(Invoke(invoke_id, LOGOFF, {}, dialect.operation_id(LOGOFF)))
         except (ConnectionDropped, SessionClosed):
             return
         self.client.forget_session(self.session_id)  # logged off: nothing left to clean up
@@ -423,7 +429,7 @@ class Session:
         ws = self._ws
         if ws is None:
             raise SessionClosed("the session is not connected")
-        text = encode_message(message)
+        text = encode_json(self.client.dialect.message(message))
         with self._send_lock:
             self.transcript.frame(
                 ">", text, f"invoke {message.operation_name} #{message.invoke_id}"

@@ -18,10 +18,11 @@ sessions, ``call.state.sessions.of_user(name)`` and ``session.send_event``. Add 
 to :data:`HANDLER_MODULES` so the server imports it.
 
 Pipeline (:func:`dispatch`), the same for /ws/client, /ws/direct and the WebSocket:
-unknown operation, or an event the client may not send: reject invokeProblem 1; invokeID 99999
-on an operation: reject generalProblem 1; argument failing its schema: reject invokeProblem 2
-with the violation as ``details``; then the handler, or the synthesiser for an operation
-without one; the result or error payload is checked against its schema before it leaves.
+an invoke names its operation by name or number (protocol-notes §3); unknown operation, a
+number contradicting the name, or an event the client may not send: reject invokeProblem 1;
+invokeID 99999 on an operation: reject generalProblem 1; argument failing its schema: reject
+invokeProblem 2 with the violation as ``details``; then the handler, or the synthesiser for an
+operation without one; the result or error payload is checked against its schema before it leaves.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from conformance.reference.state import ServerState
 
 __all__ = [
+    "ARGUMENT_REFUSAL",
     "HANDLER_MODULES",
     "OPERATION_RESULT",
     "Call",
@@ -82,6 +84,11 @@ OPERATION_RESULT: HookPoint[tuple[str, Any]] = HookPoint(
     "operation.result",
     "(operation name, result payload) of a successful invoke, after its schema check, on every "
     "route",
+)
+
+ARGUMENT_REFUSAL: HookPoint[tuple[Any, str | None]] = HookPoint(
+    "operation.argument-refusal",
+    "(argument, why it is refused or None) of an invoke whose argument passed its schema",
 )
 
 INVALID_ARGUMENT = 1
@@ -178,7 +185,20 @@ async def dispatch(
     def reject(problem: InvokeProblem | GeneralProblem, details: str) -> Reject:
         return Reject(invoke.invoke_id, problem, details, session_id)
 
-    name = invoke.operation_name
+    # Dispatch by name when present, by number alone otherwise; a number naming another
+    # operation than the name is refused (protocol-notes §3).
+    name = invoke.operation_name or state.numbers.name_of(invoke.operation_id) or ""
+    if not name:
+        return reject(
+            InvokeProblem.UNRECOGNISED_OPERATION,
+            f"operationID {invoke.operation_id} names no operation, and no operationName came",
+        )
+    if state.numbers.contradicts(name, invoke.operation_id):
+        return reject(
+            InvokeProblem.UNRECOGNISED_OPERATION,
+            f"operationID {invoke.operation_id} is not the number of {name} "
+            f"({state.numbers.number_of(name)})",
+        )
     try:
         info = state.catalog.operation(name)
     except UnknownName as exc:
@@ -211,6 +231,9 @@ async def dispatch(
             InvokeProblem.AUTHENTICATION_INCOMPLETE,
             f'{name} is for administrators: "{audience["quote"]}" (L{audience["line"]})',
         )
+    _, refusal = state.faults.apply(ARGUMENT_REFUSAL, (argument, None))
+    if refusal is not None:
+        return reject(InvokeProblem.MISTYPED_ARGUMENT, refusal)
     call = Call(state, info, user, session, route, invoke.invoke_id)
     try:
         if handler is not None:

@@ -384,10 +384,10 @@ class HttpRoutes:
         if outcome is None:
             return json_response({})
         if isinstance(outcome, Success):
-            return json_response(outcome.result)
+            return json_response(state.wire(outcome.result))
         if isinstance(outcome, Error):
             body = to_json_obj(outcome)["error"]
-            return json_response(body, status=400)
+            return json_response(state.wire(body), status=400)
         details = outcome.details or ""
         return reject_response(outcome.problem, details)
 

@@ -18,6 +18,7 @@ from typing import Any, Protocol, TypeVar, cast
 
 from conformance.catalog import Catalog, default_catalog
 from conformance.errors import SchemaViolation
+from conformance.opnumbers import OperationNumbers
 from conformance.profile import Profile
 from conformance.reference.auth import Authenticator
 from conformance.reference.clock import Clock
@@ -29,7 +30,7 @@ from conformance.reference.synth import Synthesiser
 from conformance.reference.tokens import TokenIssuer
 from conformance.rose import Invoke, InvokeIdAllocator, JsonObject
 
-__all__ = ["OUTGOING_EVENT", "ServerSettings", "ServerState"]
+__all__ = ["OUTGOING_EVENT", "OUTGOING_JSON", "ServerSettings", "ServerState"]
 
 log = logging.getLogger("conformance.reference")
 
@@ -37,6 +38,11 @@ P = TypeVar("P")
 
 OUTGOING_EVENT: HookPoint[Invoke] = HookPoint(
     "event.outgoing", "an event invoke (invokeID 99999) just before it is queued for a session"
+)
+OUTGOING_JSON: HookPoint[Any] = HookPoint(
+    "wire.outgoing",
+    "the JSON value of what answers an operation or carries an event, just before it is "
+    "written: a WebSocket frame (an array of ROSE messages) or an operation's HTTP body",
 )
 
 
@@ -102,6 +108,8 @@ class ServerState:
             self._prepare_event, self.clock.now, lambda new: faults.apply(NEW_SESSION_ID, new)
         )
         self.synth = Synthesiser(self.catalog)
+        self.numbers = OperationNumbers(self.catalog, profile.operation_ids)
+        """Operation numbers: every event goes out with its number (protocol-notes §3)."""
         self.handlers = dict(registered_handlers())
         """Handlers by operation name; a copy per server, so a test may swap one."""
         self.invoke_ids = InvokeIdAllocator()
@@ -151,6 +159,10 @@ class ServerState:
         except SchemaViolation as violation:
             self.internal_error(f"outgoing {violation}")
 
+    def wire(self, value: Any) -> Any:
+        """The JSON value as it goes on the wire (variations write other allowed spellings)."""
+        return self.faults.apply(OUTGOING_JSON, value)
+
     # --- events and background work ----------------------------------------------------------
 
     def _prepare_event(self, session: Session, operation: str, argument: JsonObject) -> Invoke:
@@ -163,7 +175,8 @@ class ServerState:
                 self.internal_error(f"{operation} is an operation, sent as an event")
             elif info.argument is not None:
                 self.check_outgoing(info.argument, argument, f"event {operation}")
-        return self.faults.apply(OUTGOING_EVENT, Invoke.event(operation, argument))
+        number = self.numbers.number_of(operation) or 0
+        return self.faults.apply(OUTGOING_EVENT, Invoke.event(operation, argument, number))
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run background work (a delayed event, a simulated call) tracked for shutdown."""

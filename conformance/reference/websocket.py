@@ -54,9 +54,10 @@ from conformance.rose import (
     Result,
     ReturnErrorProblem,
     ReturnResultProblem,
-    encode_frame,
+    encode_json,
     loads_json,
     parse_message,
+    to_json_obj,
 )
 
 __all__ = [
@@ -118,7 +119,7 @@ class EventChannel:
     # --- EventSink (callable from any thread) ------------------------------------------------
 
     def deliver(self, event: Invoke) -> None:
-        self._enqueue(encode_frame([event]))
+        self._enqueue(self._frame(event))
 
     def close_soon(self) -> None:
         self._enqueue(_CLOSE)
@@ -182,9 +183,12 @@ class EventChannel:
     def _send(self, message: Success | Error | Reject) -> None:
         message = self.state.faults.apply(OUTGOING_REPLY, message)
         if isinstance(message, Success):
-            self._put(_encode_success(message))
+            self._put(self._frame(Result(message.invoke_id, message.result, 0, message.session_id)))
         else:
-            self._put(encode_frame([message]))
+            self._put(self._frame(message))
+
+    def _frame(self, message: Message) -> str:
+        return encode_json(self.state.wire([to_json_obj(message)]))
 
     def _reject(self, invoke_id: int | None, problem: RejectProblem, details: str) -> None:
         self._send(Reject(invoke_id, problem, details, self.session.id))
@@ -287,10 +291,6 @@ class EventChannel:
         _, outcome = self.state.faults.apply(INVOKE_ANSWER, (invoke, outcome))
         if outcome is not None:
             self._send(outcome)
-
-
-def _encode_success(success: Success) -> str:
-    return encode_frame([Result(success.invoke_id, success.result, 0, success.session_id)])
 
 
 def _invoke_id_of(item: Any) -> int | None:

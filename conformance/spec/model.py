@@ -105,6 +105,8 @@ class Document:
     modules: tuple[Module, ...]
     operations: tuple[Operation, ...]
     types: tuple[TypeDef, ...]
+    unmatched_operation_ids: dict[str, int] = field(default_factory=dict)
+    """Names in the ``OPID_`` lists that no operation section defines, with their numbers."""
     _types_by_name: dict[str, TypeDef] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

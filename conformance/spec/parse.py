@@ -128,13 +128,17 @@ def parse_document(raw: str) -> Document:
     modules: list[Module] = []
     operations: list[Operation] = []
     types: list[TypeDef] = []
+    # The Admin and Mgmt chapters list numbers of operations that live in other modules
+    # (asnGetAvailableLines, 4.1.17) or in none: numbers are matched by name document-wide.
+    opids: dict[str, int] = {}
+    for ops_chapter in chapters[::2]:
+        opids |= operation_ids(ops_chapter.intro)
     for ops_chapter, types_chapter in zip(chapters[::2], chapters[1::2], strict=True):
         if ops_chapter.name != types_chapter.name:
             raise ParseError(
                 f"chapter {ops_chapter.number} ({ops_chapter.name}) is not followed by its "
                 f"types chapter (found {types_chapter.name})"
             )
-        opids = operation_ids(ops_chapter.intro)
         module_ops = [_operation(ops_chapter.name, s, opids) for s in ops_chapter.sections]
         module_types = [
             _reconcile(_type(types_chapter.name, s, context), copies)
@@ -143,7 +147,15 @@ def parse_document(raw: str) -> Document:
         modules.append(_module(ops_chapter, types_chapter, module_ops, module_types))
         operations.extend(module_ops)
         types.extend(module_types)
-    return Document(PROTOCOL_VERSION, tuple(modules), tuple(operations), _settle_overflow(types))
+    named = {op.name for op in operations}
+    unmatched = {name: number for name, number in opids.items() if name not in named}
+    return Document(
+        PROTOCOL_VERSION,
+        tuple(modules),
+        tuple(operations),
+        _settle_overflow(types),
+        unmatched_operation_ids=unmatched,
+    )
 
 
 def parse_file(path: Path) -> Document:

@@ -245,11 +245,14 @@ def chat_history(
     sender, recipient = users[0], users[1]
 
     def make() -> ChatHistory:
+        profile = conformance_settings.profile
         client = HttpClient(
             target,
-            secrets=conformance_settings.profile.secrets(),
+            secrets=profile.secrets(),
             strict=conformance_settings.strict_schemas,
-            protocol_version=conformance_settings.profile.client.protocol_version,
+            protocol_version=profile.client.protocol_version,
+            dialect=profile.client.dialect,
+            operation_ids=profile.operation_ids,
         )
         return send_history(client, sender, recipient)
 

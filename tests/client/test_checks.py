@@ -62,20 +62,30 @@ def test_event(checks: Checks) -> None:
     checks.event(Invoke.event("asnUserSessionDestroyed", {"u8sSessionID": "S"}))
     with pytest.raises(SchemaViolation, match="event asnUserSessionDestroyed"):
         checks.event(Invoke.event("asnUserSessionDestroyed", {}))
-    with pytest.raises(ConformanceViolation, match="defines no operation or event"):
-        checks.event(Invoke.event("asnNoSuchEvent", {}))
     with pytest.raises(ConformanceViolation, match=r"defines it as an operation \(section 10"):
         checks.event(Invoke.event("asnGetLoggedInContact", {}))
 
 
-def test_incoming_violations_are_scrubbed(checks: Checks) -> None:
-    with pytest.raises(SchemaViolation) as exc:
-        checks.incoming("AsnGetUserTokenResult", {"u8sOther": "pw-secret"}, "ctx pw-secret")
-    assert "pw-secret" not in str(exc.value)
-
-
-def test_strict_reports_undefined_members() -> None:
+def test_an_event_the_document_lacks_is_reported_in_strict_mode_only(checks: Checks) -> None:
+    """X-d: a newer server may send events 6.1 does not define."""
+    checks.event(Invoke.event("asnNoSuchEvent", {"anything": 1}))
+    assert checks.coverage.events["asnNoSuchEvent"] == 1
     strict = Checks(default_catalog(), Redactor(), strict=True)
-    with pytest.raises(SchemaViolation, match="u8sExtra"):
-        strict.incoming("AsnGetUserTokenResult", {"sToken": "t", "u8sExtra": 1}, "ctx")
-    assert strict.has_result_member(default_catalog().operation("asnGetUserToken"), "sToken")
+    with pytest.raises(ConformanceViolation, match="defines no operation or event"):
+        strict.event(Invoke.event("asnNoSuchEvent", {}))
+
+
+def test_event_numbers_route_or_warn(checks: Checks) -> None:
+    """protocol-notes §3: the vendor client routes events by operationID alone."""
+    note = {"u8sContactID": "c", "u8sUsername": "u", "u8sNote": "n"}
+    name, argument = "asnUpdateMyCustomNote", {"customnote": note}
+    number = checks.numbers.number_of(name)
+    assert number == 1511  # interface 8's: the document has none
+    checks.event(Invoke.event(name, argument, number))
+    checks.event(Invoke.event("", argument, number))  # the number alone names it
+    assert not checks.coverage.warnings
+    with pytest.raises(ConformanceViolation, match="misroutes"):
+        checks.event(Invoke.event(name, argument, number + 1))
+    checks.event(Invoke.event(name, argument))  # 0: allowed, but a vendor client drops it
+    (warning,) = checks.coverage.warnings
+    assert "operationID 0" in warning and f"{name} ({number})" in warning

@@ -307,7 +307,23 @@ def test_502_ws_error() -> None:
     assert out.kind is OutcomeKind.WS_ERROR and out.payload == body["error"] and seen == [body]
 
 
-@pytest.mark.parametrize("status", [204, 302, 404, 500])
+@pytest.mark.parametrize("status", [200, 201, 203])
+@pytest.mark.parametrize("content_type", [JSON, "text/plain", "text/html", None])
+def test_any_success_status_and_content_type_with_a_json_body(
+    status: int, content_type: str | None
+) -> None:
+    """X-c: the document names no status and no content type for a successful call."""
+    out = decode_http(response(status, {"sToken": "x"}, content_type=content_type))
+    assert out.kind is OutcomeKind.RESULT and out.payload == {"sToken": "x"}
+
+
+def test_strict_mode_reports_a_success_that_is_not_labelled_json() -> None:
+    decode_http(response(201, {"sToken": "x"}), strict=True)
+    with pytest.raises(ConformanceViolation, match="Content-Type 'text/plain'"):
+        decode_http(response(200, {"sToken": "x"}, content_type="text/plain"), strict=True)
+
+
+@pytest.mark.parametrize("status", [302, 404, 500])
 def test_other_statuses_are_violations(status: int) -> None:
     with pytest.raises(
         ConformanceViolation, match=f"expected HTTP 200, 400, 401 or 502, got HTTP {status}"

@@ -118,7 +118,7 @@ def test_events_are_validated(ws_stub: WsStub) -> None:
         conn.send(H.event(DESTROYED, {"u8sSessionID": "A"}))
         conn.send(H.result(H.invoke_of(conn.recv())["invokeID"]))  # then the bad ones:
         conn.send(H.event(DESTROYED, {}))  # misses u8sSessionID
-        conn.send(H.event("asnNoSuchEvent", {}))
+        conn.send(H.event("asnNoSuchEvent", {}))  # a newer server's: not a violation (X-d)
         conn.send(H.event("asnGetLoggedInContact", {}))  # an operation, not an event
         ws_stub.answer_all(conn)
 
@@ -132,8 +132,6 @@ def test_events_are_validated(ws_stub: WsStub) -> None:
         while len(s.events()) < 4 and time.monotonic() < deadline:  # all three bad ones in
             time.sleep(0.01)
         with pytest.raises(SchemaViolation, match=r"event asnUserSessionDestroyed: .*u8sSessionID"):
-            s.wait_for(DESTROYED)
-        with pytest.raises(ConformanceViolation, match="asnNoSuchEvent: the protocol document"):
             s.wait_for(DESTROYED)
         with pytest.raises(ConformanceViolation, match="defines it as an operation"):
             s.wait_for(DESTROYED)

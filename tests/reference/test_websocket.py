@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from conformance import schemagen
 from conformance.catalog import Catalog
 from conformance.reference import Call, ReferenceServer
 
@@ -175,7 +176,7 @@ def test_events_reach_only_their_session(api: Api, server: ReferenceServer) -> N
         assert event == {
             "invoke": {
                 "invokeID": 99999,
-                "operationID": 0,
+                "operationID": 100,  # interface 8: a vendor client routes by it
                 "operationName": "asnKeepAlive",
                 "argument": {"dummy": None},
             }
@@ -436,3 +437,39 @@ def test_closing_with_invokes_running(gated: tuple[Gate, Api]) -> None:
     # the server cancels the invoke with the socket; the session lives on
     response = api.client(session, "asnCheckConnection", {})
     assert response.status_code == 200
+
+
+# --- operation numbers (protocol-notes §3) ---------------------------------------------------
+
+
+def test_invokes_may_name_their_operation_by_number_name_or_both(
+    channel: Channel, session: str
+) -> None:
+    both = {"invokeID": 51, "operationID": 1004, "operationName": "asnGetLoggedInContact"}
+    channel.send({"_type": "ROSEMessage", "invoke": {**both, "_type": "ROSEInvoke"}})
+    assert_result(channel.receive(), 51, session)
+    channel.send({"invoke": {"invokeID": 52, "operationID": 1004, "argument": {}}})
+    assert_result(channel.receive(), 52, session)
+
+
+def test_a_number_contradicting_the_name_is_refused(channel: Channel, session: str) -> None:
+    body = {"invokeID": 53, "operationID": 1005, "operationName": "asnGetLoggedInContact"}
+    channel.send({"invoke": body})
+    details = assert_reject(channel.receive(), 53, {"invokeProblem": 1}, session)
+    assert "operationID 1005 is not the number of asnGetLoggedInContact (1004)" in details
+    channel.send({"invoke": {"invokeID": 54, "operationID": 987654}})
+    assert "names no operation" in assert_reject(
+        channel.receive(), 54, {"invokeProblem": 1}, session
+    )
+    assert_still_usable(channel, session)
+
+
+def test_every_event_goes_out_with_the_number_the_table_knows(server: ReferenceServer) -> None:
+    """Every event with a number in schemas/source/operation-ids.tsv is sent with it (the
+    keep-alive test above shows the number on the wire)."""
+    table = schemagen.read_interface_ids(schemagen.ROOT / schemagen.INTERFACE_IDS)
+    events = server.state.catalog.operations(kind="event")
+    sent = {event.name: server.state.numbers.number_of(event.name) for event in events}
+    expected = {event.name: event.operation_id or table.get(event.name) for event in events}
+    assert sent == expected
+    assert sum(1 for number in sent.values() if number) == 77

@@ -1217,7 +1217,7 @@ def generated_view(case: TypeCase) -> dict[str, Any]:
     properties = dict(schema.get("properties", {}))
     if case.kind in ("object", "choice"):
         view["type"] = schema.get("type")
-        view["_type"] = properties.pop("_type", {}).get("const")
+        view["_type"] = properties.pop("_type", {}).get("x-names", [None])[0]
         view["members"] = {name: json_type(member) for name, member in properties.items()}
     if case.kind == "object":
         view["required"] = schema.get("required", [])
@@ -1230,8 +1230,9 @@ def generated_view(case: TypeCase) -> dict[str, Any]:
             (value.get("title"), value.get("const")) for value in schema.get("anyOf", [])
         ]
     elif case.value_alternatives:
-        view["type"] = schema.get("type")
-        alternatives = schema.get("additionalProperties", {}).get("anyOf", [])
+        object_form = schema["anyOf"][0]  # [1] is the document's array form
+        view["type"] = object_form.get("type")
+        alternatives = object_form.get("additionalProperties", {}).get("anyOf", [])
         view["value alternatives"] = [json_type(alternative) for alternative in alternatives]
     elif case.kind == "array":
         view["type"] = schema.get("type")

@@ -126,14 +126,14 @@ _ROBUST_WEBSOCKET = (
 
 @fault(
     "sweep.invalid-result",
-    "results and errors on the WebSocket name the operation in _type instead of their type "
-    "(array results come as such an object)",
+    "results and errors on the WebSocket carry _type as an array naming the operation, not a "
+    "string (array results come as such an object); any string would be allowed (N7)",
     INVOKE_ANSWER,
     breaks=(*_swept(*sorted(set(_SWEPT) - set(_FOR_ADMINISTRATORS))), *_ROBUST_WEBSOCKET),
 )
 def _invalid_result(answer: Answer) -> Answer:
     invoke, outcome = answer
-    label = {"_type": invoke.operation_name}
+    label = {"_type": [invoke.operation_name]}
     if isinstance(outcome, Success):
         result = outcome.result
         return invoke, replace(

@@ -27,20 +27,6 @@ def _result_of(
     return transform
 
 
-def _params_as_array(result: dict[str, Any]) -> dict[str, Any]:
-    params = result.get("optionalParams") or {"ServerType": 0}
-    result["optionalParams"] = [{"key": k, "value": {"integerdata": 0}} for k in params]
-    return result
-
-
-fault(
-    "schema.optional-params-as-array",
-    "asnGetLocationInformation sends optionalParams as the document's key/value array, not "
-    "the object real servers send",
-    OPERATION_RESULT,
-    breaks=(f"{_SWEEP}[asnGetLocationInformation]",),
-)(_result_of("asnGetLocationInformation", _params_as_array))
-
 fault(
     "schema.drop-required-member",
     "asnGetLicensedFeatureCount answers without its required licensedFeatures",

@@ -15,9 +15,8 @@ To add a variation: pick (or declare, next to the decision) a hook point, then::
         return <the other allowed value>
 """
 
-from conformance.reference.variations import auth as _auth  # noqa: F401  (registers)
-from conformance.reference.variations.registry import VARIATIONS, chosen, variation
-
 # Importing the areas registers their variations.
+from conformance.reference.variations import auth, wire  # noqa: F401
+from conformance.reference.variations.registry import VARIATIONS, chosen, variation
 
 __all__ = ["VARIATIONS", "chosen", "variation"]
