@@ -16,10 +16,9 @@ To add a variation: pick (or declare, next to the decision) a hook point, then::
 """
 
 # Importing the areas registers their variations.
-from conformance.reference.variations import (
-    chat,  # noqa: F401
-    presence,  # noqa: F401
-)
+import conformance.reference.variations.chat
+import conformance.reference.variations.presence
+import conformance.reference.variations.tokens  # noqa: F401
 from conformance.reference.variations.registry import VARIATIONS, chosen, variation
 
 __all__ = ["VARIATIONS", "chosen", "variation"]
