@@ -17,6 +17,7 @@ To add a variation: pick (or declare, next to the decision) a hook point, then::
 
 # Importing the areas registers their variations.
 import conformance.reference.variations.chat
+import conformance.reference.variations.envelope
 import conformance.reference.variations.presence
 import conformance.reference.variations.tokens  # noqa: F401
 from conformance.reference.variations.registry import VARIATIONS, chosen, variation
