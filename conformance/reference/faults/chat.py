@@ -42,8 +42,8 @@ _CHAT_LISTS = [
     "asnChatGetEventsRange reads [S - less + 1, S + greater]: iSequenceID itself counts as "
     "before it, so every window is shifted one id up",
     RANGE_WINDOW,
+    # (not the default window: with fewer than 100 events its top end is past the newest)
     breaks=[
-        f"{_CHAT}test_events_range.py::test_range_without_sequence_id_delivers_the_100_newest",
         f"{_CHAT}test_events_range.py::test_paging_backwards_walks_the_whole_history",
         f"{_CHAT}test_events_range.py::test_forward_range_from_sequence_id_is_inclusive",
         f"{_CHAT}test_events_range.py::test_greater_or_equal_is_ignored_without_sequence_id",
