@@ -132,3 +132,23 @@ def test_unknown_conversation_id_is_invalid(
         },
     )
     assert chat_result(outcome) == INVALID_CONVERSATION, outcome.describe()
+
+
+@pytest.mark.spec("16.1.15", line=18534)
+def test_conversation_id_names_the_chat_once_it_exists(
+    chat_session: ChatSession, chat_history: ChatHistory
+) -> None:
+    """16.1.15 asnChatGetConversationID "Gibt die ConversationID fuer einen One-to-One Chat
+    zurueck" (L18534): once the set-up's messages exist, both parties asking for the other's
+    URI get noerror (0) and the id of the conversation the first message started. (Before any
+    message a server may answer no id: the set-up never asks then.)"""
+    for role, partner in (
+        ("sender", chat_history.recipient_uri),
+        ("recipient", chat_history.sender_uri),
+    ):
+        outcome = chat_session(role).invoke("asnChatGetConversationID", {"u8sContactURI": partner})
+        result = outcome.expect_result()
+        assert result["iResult"] == 0, f"{role}: {outcome.describe()}"
+        assert result["u8sConversationID"] == chat_history.conversation_id, (
+            f"{role} asking for {partner}: {outcome.describe()}"
+        )

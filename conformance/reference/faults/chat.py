@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from typing import Any
 
@@ -280,3 +281,18 @@ for _operation, _breaks in _RESULT_READERS.items():
         OPERATION_RESULT,
         breaks=_breaks,
     )(_failing(_operation))
+
+
+@fault(
+    "chat.conversation-id-fresh",
+    "asnChatGetConversationID answers a new, unknown conversation id every time",
+    OPERATION_RESULT,
+    breaks=[
+        f"{_CHAT}test_conversation_access.py::test_conversation_id_names_the_chat_once_it_exists"
+    ],
+)
+def _chat_conversation_id_fresh(outcome: tuple[str, Any]) -> tuple[str, Any]:
+    name, result = outcome
+    if name != "asnChatGetConversationID" or not result.get("u8sConversationID"):
+        return outcome
+    return name, {**result, "u8sConversationID": uuid.uuid4().hex.upper()}
