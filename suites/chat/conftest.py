@@ -48,8 +48,6 @@ PAGE = 10
 MESSAGES = 2 * PAGE + PAGE // 2
 """Messages the set-up sends: two full pages and a part page, the least that shows a walk
 joins full pages and ends on a short one."""
-SEGMENT_WAIT = 2.0
-"""Seconds (before scaling) to wait for the next asnChatEvent segment of a requested list."""
 MAX_SEGMENTS = 1000
 """More segments than any list of this suite can need: a server that never ends a list."""
 SETUP_WAIT = 300.0
@@ -149,7 +147,8 @@ def read_list(session: Session, operation: str, argument: JsonObject) -> EventLi
     segments: list[JsonObject] = []
     for _ in range(MAX_SEGMENTS):
         try:
-            event = session.wait_for(CHAT_EVENT, carrying(cross_ref), timeout=SEGMENT_WAIT)
+            # the session's event timeout (the profile's, scaled), not a shorter one of ours
+            event = session.wait_for(CHAT_EVENT, carrying(cross_ref))
         except EventTimeout as timeout:
             if not segments:
                 raise
