@@ -25,8 +25,9 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -233,6 +234,7 @@ def _settings(config: pytest.Config) -> Settings:
         unknown = sorted(set(variations) - set(VARIATIONS))
         if unknown:
             raise pytest.UsageError(f"unknown variation(s) {unknown}; known: {sorted(VARIATIONS)}")
+        profile = _without(profile, {cap for v in variations for cap in VARIATIONS[v].removes})
     return Settings(
         profile=profile,
         target_url=target.rstrip("/") if target else None,
@@ -245,6 +247,14 @@ def _settings(config: pytest.Config) -> Settings:
         allow_destructive=bool(config.getoption("allow_destructive")),
         embedded_reference=bool(config.getoption("embedded_reference")),
     )
+
+
+def _without(profile: Profile, capabilities: set[str]) -> Profile:
+    """``profile`` less the capabilities a variation takes away (a test needing one skips)."""
+    if not capabilities:
+        return profile
+    kept = {k: v for k, v in profile.capabilities.items() if k not in capabilities}
+    return replace(profile, capabilities=MappingProxyType(kept))
 
 
 # --- fixtures ------------------------------------------------------------------------------

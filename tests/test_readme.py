@@ -147,7 +147,7 @@ def test_known_failures_file_as_the_readme_shows(
     test_id = re.search(r'test = "([^"]+)"', example)
     assert test_id is not None
     args = [
-        "run", "--fault", "chat.default-page-50", "--module", "chat", "-n", "0",
+        "run", "--fault", "chat.default-page-10", "--module", "chat", "-n", "0",
         "--reports", str(tmp_path / "reports"), "--expect-failures", str(known),
     ]  # fmt: skip
     code = main(args)

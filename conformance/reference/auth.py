@@ -41,7 +41,7 @@ from typing import Literal
 from conformance.reference.clock import Clock
 from conformance.reference.directory import Directory, DirectoryUser
 from conformance.reference.hooks import FaultSet, HookPoint
-from conformance.reference.tokens import TokenInvalid, TokenIssuer, TokenType
+from conformance.reference.tokens import EXPIRY_LEEWAY, TokenInvalid, TokenIssuer, TokenType
 from conformance.rose import JsonObject
 
 __all__ = [
@@ -223,7 +223,8 @@ class Authenticator:
         checks = self._faults.apply(TOKEN_CHECKS, ALL_TOKEN_CHECKS)
         if "type" in checks and claims.token_type != TokenType.LOGIN:
             return LogonDetail.INVALID_AUTHENTICATION_METHOD, claims.user, True
-        if "expiry" in checks and claims.expired(self._clock.now()):
+        leeway = self._faults.apply(EXPIRY_LEEWAY, 0.0)
+        if "expiry" in checks and claims.expired(self._clock.now(), leeway):
             return LogonDetail.TOKEN_EXPIRED, claims.user, True
         user = self._directory.user(claims.user)
         if user is None:  # the account went away after the token was issued

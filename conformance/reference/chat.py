@@ -70,12 +70,14 @@ __all__ = [
     "EVENT_LIST_SEGMENTS",
     "FIND_PAGE",
     "GET_EVENTS_WINDOW",
+    "GREETS_UNWRITTEN",
     "HISTORY_ACCESS",
     "HISTORY_VIEW",
     "PARTNER_CONVERSATION",
     "RANGE_WINDOW",
     "SEGMENT_SIZE",
     "UNKNOWN_CONVERSATION",
+    "UNSUBSCRIBE_STOPS",
     "HistoryView",
     "RangeWindow",
     "store_of",
@@ -159,6 +161,15 @@ UNKNOWN_CONVERSATION: HookPoint[int] = HookPoint(
 )
 FIND_PAGE: HookPoint[tuple[int, int]] = HookPoint(
     "chat.find-page", "(offset, max) of the asnChatFindEvents page"
+)
+UNSUBSCRIBE_STOPS: HookPoint[bool] = HookPoint(
+    "chat.unsubscribe-stops",
+    "whether asnChatSubscribeEvents with bReceiveChatEvents false stops new-message events",
+)
+GREETS_UNWRITTEN: HookPoint[bool] = HookPoint(
+    "chat.greets-unwritten",
+    "whether asnChatGetConversationID makes (and names) a one-to-one conversation nobody has "
+    "written to yet",
 )
 
 
@@ -301,8 +312,10 @@ async def get_conversation_id(call: Call, argument: JsonObject) -> JsonObject:
         return {"iResult": UNKNOWN_RECIPIENT, "u8sConversationID": ""}
     if contact == caller:
         return {"iResult": REQUEST_FAIL, "u8sConversationID": ""}
-    conversation = store_of(call.state).one_to_one(caller, contact)
-    assert conversation is not None  # made on first use
+    create = call.state.faults.apply(GREETS_UNWRITTEN, True)
+    conversation = store_of(call.state).one_to_one(caller, contact, create=create)
+    if conversation is None or not (create or conversation.events):
+        return {"iResult": INVALID_CONVERSATION, "u8sConversationID": ""}
     return {"iResult": NOERROR, "u8sConversationID": conversation.id}
 
 
@@ -388,7 +401,8 @@ async def subscribe_events(call: Call, argument: JsonObject) -> JsonObject:
     except _Refused as refused:
         return {"iResult": refused.result}
     if not argument["bReceiveChatEvents"]:
-        session.data.pop(_SUBSCRIBED, None)
+        if call.state.faults.apply(UNSUBSCRIBE_STOPS, True):
+            session.data.pop(_SUBSCRIBED, None)
         return {"iResult": NOERROR}
     session.data[_SUBSCRIBED] = True
     if "iLastKnownGlobTransactionID" in argument:

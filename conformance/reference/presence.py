@@ -81,13 +81,16 @@ __all__ = [
     "PRESENCE_ANNOUNCED",
     "PRESENCE_AUDIENCE",
     "PRESENCE_REPORTED",
+    "PRESENCE_SPLIT",
     "PRESENCE_UNSUBSCRIBED",
+    "SUBSCRIBE_GREETING",
     "UPDATE_EVENT",
     "Audience",
     "PresenceChange",
     "announce",
     "snapshot",
     "subscribed_contacts",
+    "unsubscribed_from",
 ]
 
 # AsnPresenceSubscriptionFlags (37.1.2, L46682-L46888); 4 (DataIncludeImage) has no member:
@@ -127,6 +130,8 @@ _AREAS: dict[int, tuple[str, ...]] = {
 }
 _KEY = "presence"
 """``session.data`` key: contact id to the AsnPresenceSubscriptionFlags subscribed."""
+_DROPPED = "presence.dropped"
+"""``session.data`` key: the contact ids the session unsubscribed from (for variations)."""
 
 UPDATE_EVENT = "asnUpdatePresence"
 
@@ -151,6 +156,8 @@ class Audience:
 
     subscribers: tuple[tuple[Session, int], ...]
     others: tuple[Session, ...]
+    contact_id: str = ""
+    """Whose presence changed."""
 
 
 PRESENCE_ANNOUNCED: HookPoint[bool] = HookPoint(
@@ -161,6 +168,15 @@ PRESENCE_REPORTED: HookPoint[PresenceChange] = HookPoint(
 )
 PRESENCE_AUDIENCE: HookPoint[Audience] = HookPoint(
     "presence.audience", "the sessions asnUpdatePresence goes to: .subscribers, not .others"
+)
+PRESENCE_SPLIT: HookPoint[tuple[int, ...]] = HookPoint(
+    "presence.split",
+    "the flag groups of one change, one asnUpdatePresence each, in order (default: one group)",
+)
+SUBSCRIBE_GREETING: HookPoint[int] = HookPoint(
+    "presence.subscribe-greeting",
+    "the flags of an asnUpdatePresence sent about every newly subscribed contact right away "
+    "(0: none)",
 )
 PRESENCE_UNSUBSCRIBED: HookPoint[frozenset[str]] = HookPoint(
     "presence.unsubscribed", "the contact ids asnUnsubscribePresence drops from the session"
@@ -255,7 +271,7 @@ def _audience(state: ServerState, contact_id: str) -> Audience:
             others.append(session)
         else:
             subscribers.append((session, flags))
-    return Audience(tuple(subscribers), tuple(others))
+    return Audience(tuple(subscribers), tuple(others), contact_id)
 
 
 def announce(state: ServerState, user: DirectoryUser, before: JsonObject) -> None:
@@ -266,12 +282,13 @@ def announce(state: ServerState, user: DirectoryUser, before: JsonObject) -> Non
         return
     reported = state.faults.apply(PRESENCE_REPORTED, change)
     audience = state.faults.apply(PRESENCE_AUDIENCE, _audience(state, change.contact_id))
+    groups = state.faults.apply(PRESENCE_SPLIT, (change.changed,))
     for session, subscribed in audience.subscribers:
-        flags = change.changed & subscribed
-        if flags:
-            session.send_event(
-                UPDATE_EVENT, {"presence": restrict(reported.after, flags), "iChangedFlags": flags}
-            )
+        for group in groups:
+            flags = group & subscribed
+            if flags:
+                update = {"presence": restrict(reported.after, flags), "iChangedFlags": flags}
+                session.send_event(UPDATE_EVENT, update)
 
 
 def _flags(argument: JsonObject, member: str) -> int:
@@ -299,8 +316,13 @@ async def get_and_subscribe_presence(call: Call, argument: JsonObject) -> JsonOb
         opened[contact_id] = restrict(presence, details)
     if call.session is not None:
         subscriptions = _subscriptions(call.session)
+        greeting = state.faults.apply(SUBSCRIBE_GREETING, 0) & subscribe
         for contact_id in opened:
             subscriptions[contact_id] = subscribe
+            user = state.directory.by_sip(contact_id)
+            if greeting and user is not None:
+                update = {"presence": restrict(snapshot(state, user), greeting)}
+                call.session.send_event(UPDATE_EVENT, {**update, "iChangedFlags": greeting})
     return {"seqSubscribedPresence": list(opened.values())}
 
 
@@ -311,6 +333,7 @@ async def unsubscribe_presence(call: Call, argument: JsonObject) -> JsonObject:
         subscriptions: dict[str, int] = call.session.data.get(_KEY, {})
         for contact_id in dropped:
             subscriptions.pop(contact_id, None)
+        call.session.data.setdefault(_DROPPED, set()).update(dropped)
     return {"iResult": 0}
 
 
@@ -388,6 +411,11 @@ async def custom_note_set(call: Call, argument: JsonObject) -> JsonObject:
     call.state.directory.set_note(user, note["u8sNote"])
     announce(call.state, user, before)
     return {}
+
+
+def unsubscribed_from(session: Session, contact_id: str) -> bool:
+    """Whether ``session`` unsubscribed from ``contact_id`` with asnUnsubscribePresence."""
+    return contact_id in session.data.get(_DROPPED, ())
 
 
 def subscribed_contacts(session: Session) -> tuple[str, ...]:

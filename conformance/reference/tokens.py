@@ -24,8 +24,9 @@ from enum import IntEnum
 import jwt
 
 from conformance.reference.clock import Clock
+from conformance.reference.hooks import HookPoint
 
-__all__ = ["TokenClaims", "TokenInvalid", "TokenIssuer", "TokenType"]
+__all__ = ["EXPIRY_LEEWAY", "TokenClaims", "TokenInvalid", "TokenIssuer", "TokenType"]
 
 _ALGORITHM = "HS256"
 
@@ -35,6 +36,11 @@ class TokenType(IntEnum):
 
     EXTERNAL = 0  # identification token: never logs in
     LOGIN = 1
+
+
+EXPIRY_LEEWAY: HookPoint[float] = HookPoint(
+    "token.expiry-leeway", "seconds a token is still accepted after it expired (clock skew)"
+)
 
 
 class TokenInvalid(Exception):
@@ -49,8 +55,9 @@ class TokenClaims:
     valid_to: float
     service_types: tuple[str, ...]
 
-    def expired(self, now: float) -> bool:
-        return now >= self.valid_to
+    def expired(self, now: float, leeway: float = 0.0) -> bool:
+        """Whether the token has expired at ``now``, allowing ``leeway`` seconds of clock skew."""
+        return now >= self.valid_to + leeway
 
 
 class TokenIssuer:

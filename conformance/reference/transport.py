@@ -19,21 +19,30 @@ from conformance.reference.auth import ALL_TOKEN_CHECKS, TOKEN_CHECKS, LogonDeta
 from conformance.reference.clock import iso_utc
 from conformance.reference.directory import dialable_number
 from conformance.reference.dispatch import Call, operation, request_error
-from conformance.reference.tokens import TokenInvalid
+from conformance.reference.hooks import HookPoint
+from conformance.reference.tokens import EXPIRY_LEEWAY, TokenInvalid
 from conformance.rose import JsonObject
 
-__all__: list[str] = []
+__all__ = ["TOKEN_VERIFY_FOR_USERS"]
+
+TOKEN_VERIFY_FOR_USERS: HookPoint[bool] = HookPoint(
+    "token.verify-for-users",
+    "whether asnTokenVerify (meant for external servers, L49426) answers a user's own call",
+)
 
 
 @operation("asnTokenVerify")
 async def token_verify(call: Call, argument: JsonObject) -> JsonObject:
     state = call.state
+    if not state.faults.apply(TOKEN_VERIFY_FOR_USERS, True):
+        raise request_error(LogonDetail.INVALID_AUTHENTICATION_METHOD, "for external servers only")
     try:
         claims = state.tokens.decode(argument["sToken"])
     except TokenInvalid as exc:
         raise request_error(LogonDetail.INVALID_PASSWORD, f"invalid token: {exc}") from None
     checks = state.faults.apply(TOKEN_CHECKS, ALL_TOKEN_CHECKS)
-    if "expiry" in checks and claims.expired(state.clock.now()):
+    leeway = state.faults.apply(EXPIRY_LEEWAY, 0.0)
+    if "expiry" in checks and claims.expired(state.clock.now(), leeway):
         raise request_error(LogonDetail.TOKEN_EXPIRED, "token expired")
     user = state.directory.user(claims.user)
     if user is None:

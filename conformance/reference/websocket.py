@@ -62,6 +62,8 @@ from conformance.rose import (
 
 __all__ = [
     "BAD_FRAME_ACTION",
+    "EVENT_DELAY",
+    "EVENT_FORWARDED",
     "INVOKE_ANSWER",
     "OUTGOING_REPLY",
     "EventChannel",
@@ -70,6 +72,13 @@ __all__ = [
 
 log = logging.getLogger("conformance.reference.websocket")
 
+EVENT_FORWARDED: HookPoint[tuple[str, bool]] = HookPoint(
+    "websocket.event-forwarded",
+    "(event name, whether the event channel carries it to the client)",
+)
+EVENT_DELAY: HookPoint[float] = HookPoint(
+    "websocket.event-delay", "seconds each event frame waits before it is queued (0: at once)"
+)
 OUTGOING_REPLY: HookPoint[Success | Error | Reject] = HookPoint(
     "reply.outgoing", "a result, error or reject just before it is sent on the WebSocket"
 )
@@ -119,7 +128,16 @@ class EventChannel:
     # --- EventSink (callable from any thread) ------------------------------------------------
 
     def deliver(self, event: Invoke) -> None:
-        self._enqueue(self._frame(event))
+        _, forwarded = self.state.faults.apply(EVENT_FORWARDED, (event.operation_name, True))
+        if not forwarded:
+            return
+        frame = self._frame(event)
+        delay = self.state.faults.apply(EVENT_DELAY, 0.0)
+        if delay > 0 and not self.loop.is_closed():
+            # on the loop's thread, whoever calls: call_later is not thread-safe
+            self.loop.call_soon_threadsafe(self.loop.call_later, delay, self._put, frame)
+        else:
+            self._enqueue(frame)
 
     def close_soon(self) -> None:
         self._enqueue(_CLOSE)

@@ -1,18 +1,24 @@
 """Fixtures of the ChatV2 suite (document chapter 16, L17487-L18830; types chapter 17).
 
 Set-up (once per run): the profile's first two enabled users, the *sender* and the
-*recipient*, open sessions and subscribe with asnChatSubscribeEvents (16.1.1); the sender asks
-asnChatGetConversationID (16.1.15) for their one-to-one conversation and sends 250 text messages
-into it with asnChatTextMessage (16.1.5). Every message carries a token unique to this set-up,
-so searches find exactly these messages. The tests only read the conversation afterwards, each
-from sessions of its own, and tell the event lists they asked for apart by a fresh
-``u8sEventListCrossRefID``; so they are independent of each other and of their order.
+*recipient*, open sessions and subscribe with asnChatSubscribeEvents (16.1.1). The sender
+starts their one-to-one chat the way the document describes it, asnChatTextMessage (16.1.5) to
+the recipient with an empty conversation id ("kann leer sein wenn es eine 1:1 Chat ist und der
+recipient genannt ist", L17920-L17922), learns the conversation id from that result, and sends
+the rest of :data:`MESSAGES` messages into it. (asnChatGetConversationID, 16.1.15, may answer no
+id for a pair that never chatted, so the set-up does not ask it first.) :data:`MESSAGES` is the
+least the paging tests need: more than two pages of :data:`PAGE` events. Every message carries
+a token unique to this set-up, so searches find exactly these messages. The tests only read the
+conversation afterwards, each from sessions of its own, and tell the event lists they asked for
+apart by a fresh ``u8sEventListCrossRefID``; so they are independent of each other and of their
+order. The document states no order for the events of a list, so the tests sort them by id.
 
 Under pytest-xdist against one real server the workers share that one set-up: the first worker
 to get there sends the messages, the others wait for it (bounded) and read what it recorded. An
 embedded reference server belongs to one worker, so each worker sets up its own. A real
 server's conversation may hold older messages from earlier runs; the tests allow for them, but
-nobody else may write into the conversation of those two users while the suite runs.
+nobody else may write into the conversation of those two users while the suite runs. The
+messages stay: the document offers no way to delete a chat message.
 """
 
 from __future__ import annotations
@@ -23,7 +29,6 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
 
 import pytest
 
@@ -38,10 +43,11 @@ from conformance.profile import Profile, User
 from conformance.rose import JsonObject
 
 CHAT_EVENT = "asnChatEvent"
-MESSAGES = 250
-"""Messages the set-up sends (the issue's scenario)."""
-SEGMENT_WAIT = 2.0
-"""Seconds (before scaling) to wait for the next asnChatEvent segment of a requested list."""
+PAGE = 10
+"""Events per page of the paging tests."""
+MESSAGES = 2 * PAGE + PAGE // 2
+"""Messages the set-up sends: two full pages and a part page, the least that shows a walk
+joins full pages and ends on a short one."""
 MAX_SEGMENTS = 1000
 """More segments than any list of this suite can need: a server that never ends a list."""
 SETUP_WAIT = 300.0
@@ -129,7 +135,8 @@ class EventList:
 
     @property
     def ids(self) -> list[int]:
-        return sequence_ids(self.events)
+        """The events' sequence ids, ascending (the document states no order for a list)."""
+        return sorted(sequence_ids(self.events))
 
 
 def read_list(session: Session, operation: str, argument: JsonObject) -> EventList:
@@ -140,7 +147,8 @@ def read_list(session: Session, operation: str, argument: JsonObject) -> EventLi
     segments: list[JsonObject] = []
     for _ in range(MAX_SEGMENTS):
         try:
-            event = session.wait_for(CHAT_EVENT, carrying(cross_ref), timeout=SEGMENT_WAIT)
+            # the session's event timeout (the profile's, scaled), not a shorter one of ours
+            event = session.wait_for(CHAT_EVENT, carrying(cross_ref))
         except EventTimeout as timeout:
             if not segments:
                 raise
@@ -153,7 +161,14 @@ def read_list(session: Session, operation: str, argument: JsonObject) -> EventLi
         segment = event.argument
         segments.append(segment)
         if segment.get("bLastSegment") is True:
-            return EventList(cross_ref, result, tuple(segments))
+            listing = EventList(cross_ref, result, tuple(segments))
+            ids = listing.ids
+            repeated = sorted({i for i in ids if ids.count(i) > 1})
+            assert not repeated, (
+                f"{operation}: the list {cross_ref!r} holds event(s) {repeated} more than once "
+                "(one sequence id per event, L17517)"
+            )
+            return listing
     raise ConformanceViolation(
         f"{operation}: {MAX_SEGMENTS} asnChatEvent segments for {cross_ref!r}, none with "
         "bLastSegment true (16.2.1, L18800-L18804)"
@@ -163,10 +178,11 @@ def read_list(session: Session, operation: str, argument: JsonObject) -> EventLi
 def assert_walk(pages: list[EventList], history: ChatHistory, page_size: int) -> None:
     """The pages of a backward walk from the newest event, each asked for with up to
     ``page_size`` events before the oldest id of the page before it, cover the whole history:
-    full pages, then one with the rest, then an empty one; every page a run of ids rising by one
-    that ends right below the page before it (no gap, no overlap); the first page ends at the
-    set-up's newest message and the walk reaches back past its oldest. When the conversation
-    held nothing before the set-up, 250 messages in pages of 100 are 100, 100, 50, then 0."""
+    full pages, then one with the rest, then an empty one; every page, sorted, a run of ids
+    rising by one (L17517) that ends right below the page before it (no gap, no overlap); the
+    first page ends at the set-up's newest message and the walk reaches back past its oldest.
+    When the conversation held nothing before the set-up, 25 messages in pages of 10 are 10,
+    10, 5, then 0."""
     counts = [len(page.ids) for page in pages]
     assert counts[-1] == 0, f"the walk did not end after pages of {counts}"
     walked = pages[:-1]
@@ -229,6 +245,12 @@ def outsider(profile: Profile, chat_history: ChatHistory) -> str:
         if user.alias not in (chat_history.sender, chat_history.recipient):
             return user.alias
     pytest.skip("the profile has no third enabled user to act as a non-participant")
+
+
+@pytest.fixture
+def outsider_uri(chat_session: ChatSession, profile: Profile, outsider: str) -> str:
+    """The outsider's chat URI (:func:`contact_uri`)."""
+    return contact_uri(chat_session(outsider), profile.user(outsider))
 
 
 @pytest.fixture(scope="session")
@@ -300,12 +322,7 @@ def send_history(client: HttpClient, sender: User, recipient: User) -> ChatHisto
         subscribe(receiving)
         sender_uri = contact_uri(sending, sender)
         recipient_uri = contact_uri(receiving, recipient)
-        found = sending.invoke("asnChatGetConversationID", {"u8sContactURI": recipient_uri})
-        answer: dict[str, Any] = found.expect_result()
-        assert answer["iResult"] == 0 and answer["u8sConversationID"], (
-            f"asnChatGetConversationID for {recipient_uri}: {found.describe()}"
-        )
-        conversation_id = str(answer["u8sConversationID"])
+        conversation_id = ""  # the first message starts the 1:1 chat (L17920-L17922)
         ids: list[int] = []
         texts: list[str] = []
         for number in range(1, MESSAGES + 1):
@@ -321,6 +338,11 @@ def send_history(client: HttpClient, sender: User, recipient: User) -> ChatHisto
             )
             result = sent.expect_result()
             assert result["iResult"] == 0, f"message {number}: {sent.describe()}"
+            if not conversation_id:
+                conversation_id = str(result["u8sConversationID"])
+                assert conversation_id, (
+                    f"the first message names no conversation: {sent.describe()}"
+                )
             assert result["u8sConversationID"] == conversation_id, (
                 f"message {number} went to another conversation: {sent.describe()}"
             )

@@ -24,8 +24,9 @@ WINDOW = {"iNumLessThanSeqID": 20}
 
 
 def _view(events: list[JsonObject]) -> list[tuple[object, ...]]:
-    """What a reader sees of each event: id, conversation, sender and text."""
-    return [
+    """What a reader sees of each event: id, conversation, sender and text, by id (the document
+    states no order for the events of a list)."""
+    return sorted(
         (
             event["iConvSequenceID"],
             event["u8sConversationID"],
@@ -33,7 +34,7 @@ def _view(events: list[JsonObject]) -> list[tuple[object, ...]]:
             (event.get("asnChatMessage") or {}).get("u8sMessage"),
         )
         for event in events
-    ]
+    )  # ids are unique within a list (read_list checks), so the tuples never tie
 
 
 @pytest.mark.spec("17.1.27", line=19707)
@@ -50,7 +51,7 @@ def test_partner_uri_addresses_the_same_conversation(
 ) -> None:
     """17.1.27 AsnConversationIDChoice: ``u8sPartnerURI`` is "ID des anderen Chat Partners bei
     einem One-to-One Chat" (L19713-L19715), so naming the recipient as partner addresses the
-    conversation whose id asnChatGetConversationID gave (16.1.15, L18532-L18570): both choices
+    one-to-one conversation the set-up's first message started (L17920-L17922): both choices
     deliver the same events, all of that conversation."""
     session = chat_session("sender")
     by_id: EventList = read_list(
@@ -159,3 +160,30 @@ def test_unknown_conversation_id_is_invalid(
         },
     )
     assert chat_result(outcome) == INVALID_CONVERSATION, outcome.describe()
+
+
+@pytest.mark.spec("16.1.15", line=18534)
+@pytest.mark.sends(
+    "asnChatGetConversationID",
+    "asnChatGetEventsRange",
+    "asnChatSubscribeEvents",
+    "asnChatTextMessage",
+    "asnGetLoggedInContact",
+)
+def test_conversation_id_names_the_chat_once_it_exists(
+    chat_session: ChatSession, chat_history: ChatHistory
+) -> None:
+    """16.1.15 asnChatGetConversationID "Gibt die ConversationID fuer einen One-to-One Chat
+    zurueck" (L18534): once the set-up's messages exist, both parties asking for the other's
+    URI get noerror (0) and the id of the conversation the first message started. (Before any
+    message a server may answer no id: the set-up never asks then.)"""
+    for role, partner in (
+        ("sender", chat_history.recipient_uri),
+        ("recipient", chat_history.sender_uri),
+    ):
+        outcome = chat_session(role).invoke("asnChatGetConversationID", {"u8sContactURI": partner})
+        result = outcome.expect_result()
+        assert result["iResult"] == 0, f"{role}: {outcome.describe()}"
+        assert result["u8sConversationID"] == chat_history.conversation_id, (
+            f"{role} asking for {partner}: {outcome.describe()}"
+        )

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.module("ChatV2"), pytest.mark.requires("users>=2")]
 
 FIND = "asnChatFindEvents"
-PAGE = 100
+PAGE = 10
 
 
 @pytest.mark.spec("16.1.11", line=18260)
@@ -32,9 +32,9 @@ def test_find_events_pages_with_offset_and_max(
     """16.1.11 asnChatFindEvents: ``iMaxEvents`` is the number of results (L18274), ``iOffset``
     the paging offset, 0 when absent (L18276), and ``iNumTotalResults`` the number of all
     results while asnChatEventList is limited to iMaxEvents (L18296-L18302). Searching the
-    conversation for the set-up's token with iMaxEvents 100 and iOffset 0, 100, 200 and 250
-    gives 100, 100, 50 and no events, each answer counting all 250; the pages do not overlap
-    and together hold exactly the set-up's messages."""
+    conversation for the set-up's token with iMaxEvents 10 and iOffset 0, 10, 20 and 25 gives
+    10, 10, 5 and no events, each answer counting all 25; the pages do not overlap and
+    together hold exactly the set-up's messages."""
     session = chat_session("sender")
     pages: list[list[int]] = []
     for offset in (0, PAGE, 2 * PAGE, len(chat_history.sequence_ids)):
@@ -56,7 +56,9 @@ def test_find_events_pages_with_offset_and_max(
             assert chat_history.token in event["asnChatMessage"]["u8sMessage"], event
             assert event["u8sConversationID"] == chat_history.conversation_id, event
         pages.append([int(event["iConvSequenceID"]) for event in events])
-    assert [len(page) for page in pages] == [100, 100, 50, 0]
+    total = len(chat_history.sequence_ids)
+    expected = [min(PAGE, max(total - offset, 0)) for offset in (0, PAGE, 2 * PAGE, total)]
+    assert [len(page) for page in pages] == expected
     found = [sequence_id for page in pages for sequence_id in page]
     assert len(set(found)) == len(found), "the pages overlap"
     assert sorted(found) == sorted(chat_history.sequence_ids)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.module("ChatV2"), pytest.mark.requires("users>=2")]
 
 GET_EVENTS = "asnChatGetEvents"
-PAGE = 100
+PAGE = 10
 
 
 @pytest.mark.spec("16.1.10", line=18205)
@@ -36,10 +36,11 @@ def test_deprecated_get_events_still_pages(
 ) -> None:
     """16.1.10 asnChatGetEvents (deprecated): without iLastKnownSequenceID the iMaxEvents
     newest (L18221-L18225); with it, up to iMaxEvents events before it (L18227-L18233); the
-    events arrive as asnChatEvent with our u8sEventListCrossRefID and the result holds only
-    iResult (L18240-L18245). Paging back with iMaxEvents 100 from the oldest id seen walks the
-    history like asnChatGetEventsRange: 100, 100, 50, then nothing for a fresh conversation,
-    ids rising by one with no gap and no overlap."""
+    events arrive as asnChatEvent with our u8sEventListCrossRefID and the result holds
+    iResult (L18240-L18245; members the document does not name are allowed). Paging back with
+    iMaxEvents 10 from the oldest id seen walks the history like asnChatGetEventsRange: 10, 10,
+    5, then nothing for a fresh conversation, the sorted ids rising by one with no gap and no
+    overlap (the document states no order within a list)."""
     if not default_catalog().operation(GET_EVENTS).deprecated:
         raise SuiteError(f"the catalogue no longer marks {GET_EVENTS} deprecated")
     session = chat_session("sender")

@@ -28,9 +28,9 @@ def session(direct: HttpClient, user: User) -> Iterator[Session]:
     """A session for one envelope rule other than the events' (one test per rule).
 
     At the end it reports what the reader found wrong during the test, then logs off *without*
-    judging the farewell event asnUserSessionDestroyed: that event's envelope is the rule of
-    :func:`test_envelopes.test_event_carries_invoke_id_99999`, and a wrong one must fail that
-    test, not every test of the suite at teardown."""
+    judging what arrives while the session ends: a wrong event envelope must fail
+    :func:`test_envelopes.test_event_carries_invoke_id_99999`, not every test of the suite at
+    teardown."""
     opened = Session.open(direct, Basic(user.name, user.password))
     try:
         yield opened

@@ -2,12 +2,16 @@
 errors addressed to their invoke (changelog L654-L655 and L3614-L3615; protocol-notes.md §3).
 
 One test per rule. Each provokes the cheapest message that must wear the envelope: a call every
-server answers (asnGetLoggedInContact, 10.1.5, L14443), the event asnLogoff always causes
-(asnUserSessionDestroyed, 48.2.1, L52944-L52957), and an AsnRequestError from asnGetUserToken
-(10.1.4, L14359-L14402) where the profile says a negative iTTL is refused.
+server answers (asnGetLoggedInContact, 10.1.6, L14443), an asnUpdatePresence (36.2.1) about the
+user's own contact after the user changed their note, and an AsnRequestError from
+asnGetUserToken (10.1.4, L14359-L14402) where the profile says a negative iTTL is refused.
+(asnUserSessionDestroyed, 48.2.1, is a WebServiceConnection event, UCServer to web service,
+L52740: nothing says it reaches a client, so no test waits for it.)
 """
 
 from __future__ import annotations
+
+import secrets
 
 import pytest
 
@@ -20,7 +24,7 @@ from conformance.rose import EVENT_INVOKE_ID, Error, Result
 pytestmark = [pytest.mark.module("General"), pytest.mark.requires("users>=1")]
 
 PROBE = "asnGetLoggedInContact"
-SESSION_DESTROYED = "asnUserSessionDestroyed"
+UPDATE = "asnUpdatePresence"
 NEGATIVE_TTL_CAPABILITY = "tokens.ttl_negative"
 
 
@@ -41,20 +45,53 @@ def test_result_carries_the_sessions_id_as_session_id(session: Session) -> None:
 
 
 @pytest.mark.spec("3", line=3614)
-@pytest.mark.spec("48.2.1", line=52944)
-@pytest.mark.sends()
+@pytest.mark.spec("37.1.12", line=47103)
+@pytest.mark.spec("2.1.22", line=1736)
+@pytest.mark.sends("asnGetLoggedInContact", "asnGetAndSubscribePresence", "asnCustomNoteSet")
 def test_event_carries_invoke_id_99999(session_factory: SessionFactory, user: User) -> None:
-    """Changelog (L654-L655, L3614-L3615): "Events haben nun alle InvokeID 99999": the event
-    asnUserSessionDestroyed that ends a session logged off with asnLogoff (10.2.1, L14478;
-    48.2.1, L52944-L52957) arrives as an invoke with invokeID 99999."""
+    """Changelog (L654-L655, L3614-L3615): "Events haben nun alle InvokeID 99999". The session
+    subscribes to its own contact ("the logged in Contact (ME)", L47103) and the user changes
+    their note (asnCustomNoteSet, 2.1.22; "The user can change status and notice", L46044): the
+    asnUpdatePresence that tells of it (36.2.1) arrives as an invoke with invokeID 99999. The
+    note is put back afterwards."""
     session = session_factory(user.alias)
-    session.close()  # sends asnLogoff and waits (bounded, scaled) for the event or the close
-    # The reader records an invoke from the server with any other invokeID as a violation.
-    session.raise_fault()
-    destroyed = session.events(SESSION_DESTROYED)
-    assert destroyed, f"asnLogoff ended the session without {SESSION_DESTROYED}"
-    ids = sorted({event.invoke_id for event in destroyed})
-    assert ids == [EVENT_INVOKE_ID], f"{SESSION_DESTROYED} arrived with invokeID {ids}"
+    try:
+        own = session.invoke(PROBE, {}).expect_result()["ownContact"]["u8sContactId"]
+        subscribed = session.invoke("asnGetAndSubscribePresence", {"seqContactIDs": [own]})
+        presences = subscribed.expect_result()["seqSubscribedPresence"]
+        note = next((p.get("asnCustomNote") for p in presences if p["u8sContactId"] == own), None)
+        original = note.get("u8sNote", "") if isinstance(note, dict) else ""
+
+        def set_note(text: str) -> None:
+            note = {"u8sContactID": own, "u8sUsername": user.name, "u8sNote": text}
+            session.invoke("asnCustomNoteSet", {"customnote": note}).expect_result()
+
+        set_note(f"ucserver-conformance {secrets.token_hex(4)}")
+        try:
+            event = session.wait_for(UPDATE, where={"presence": {"u8sContactId": own}})
+        finally:
+            set_note(original)
+    finally:
+        session.close()
+        # The reader records every invoke from the server with another invokeID as a
+        # violation; take them all here, so that the fixture's teardown does not report them
+        # again.
+        findings = _drain(session)
+    if findings:
+        raise findings[0]
+    assert event.invoke_id == EVENT_INVOKE_ID, f"{UPDATE} arrived with invokeID {event.invoke_id}"
+
+
+def _drain(session: Session) -> list[Exception]:
+    """Every violation the session's reader recorded and no call raised yet."""
+    found: list[Exception] = []
+    while True:
+        try:
+            session.raise_fault()
+        except Exception as violation:
+            found.append(violation)
+        else:
+            return found
 
 
 @pytest.mark.spec("10.1.4", line=14359)

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 import pytest
 
 from conformance.client import Basic, HttpClient, OperationNotImplemented, Session, Target
+from conformance.client.dispatch import Where
 from conformance.errors import ConformanceViolation
 from conformance.leases import lease
 from conformance.plugin import Settings
@@ -44,6 +45,7 @@ IMPLIED_PRESENCE = {0: 1, 1: 3, 2: 2, 3: 4, 4: 1}
 for ("Kontaktstatus aufgrund dieser Meldung", L5558): present or not set eAVAILABLE, out of office
 eABSENT, meeting eBUSY, do not disturb eDONOTDISTURB (N26)."""
 UPDATE = "asnUpdatePresence"
+PRESENCE_STATE_MASK = 0xFF  # ePresenceStateMask (3.1.10, L4344)
 QUIET_SECONDS = 0.5
 """How long (scaled) an asnUpdatePresence sent in error may still take to arrive after a round
 trip on the same channel; the embedded server has sent everything by then."""
@@ -65,6 +67,24 @@ class OwnPresence:
         """``where=`` for asnUpdatePresence events about this contact (AsnPresence.u8sContactId,
         "Wen betrifft das Update", L47501-L47506)."""
         return {"presence": {"u8sContactId": self.contact_id}}
+
+    def showing(self, presence_state: int) -> Where:
+        """``where=`` for an asnUpdatePresence about this contact whose presence carries
+        ``presence_state`` in its discrete part (ePresenceStateMask, L4344). A server may tell
+        a change in several updates, one per area (the flags name "welcher Bereich den Event
+        ausgeloest hat", L46459-L46465), and other sources may update first (L46033-L46036),
+        so a test waits for the update that shows the state, not for the first one."""
+
+        def shows(argument: JsonObject) -> bool:
+            presence = argument.get("presence", {})
+            state = presence.get("iPresenceState")
+            return (
+                presence.get("u8sContactId") == self.contact_id
+                and isinstance(state, int)
+                and state & PRESENCE_STATE_MASK == presence_state
+            )
+
+        return Where(shows, f"an update about {self.contact_id} showing state {presence_state}")
 
     def absent_state(self, state: int) -> JsonObject:
         """An AsnAbsentState (3.1.79, L5537-L5560) of this user, valid from an hour ago to an

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from conformance.client import Auth, HttpClient, HttpOutcome, QueryCredentials, Target
+from conformance.errors import ConformanceViolation, SuiteError
 from conformance.profile import Profile, User
 
 IssueToken = Callable[..., str]
@@ -42,16 +44,25 @@ def issue_token(direct: HttpClient, user: User) -> IssueToken:
 
 
 @pytest.fixture
-def log_in(direct: HttpClient) -> LogIn:
+def log_in(direct: HttpClient) -> Iterator[LogIn]:
     """A login with ``auth`` on createsession (L200-L209) or on /ws/direct with
-    asnGetLoggedInContact (L70-L78), never asking for no401: a token is never challenged."""
+    asnGetLoggedInContact (L70-L78), never asking for no401: a token is never challenged.
+    Sessions createsession opened are logged off at the end (asnLogoff, 10.2.1, on
+    /ws/client), best effort: the test has judged what it needed."""
+    opened: list[str] = []
 
     def attempt(route: str, auth: Auth) -> HttpOutcome:
         if route == "createsession":
-            return direct.createsession(auth, no401=False)
+            outcome = direct.createsession(auth, no401=False)
+            if outcome.ok:
+                opened.append(str(outcome.expect_result()["sessionid"]))
+            return outcome
         return direct.direct("asnGetLoggedInContact", {}, auth=auth)
 
-    return attempt
+    yield attempt
+    for session_id in opened:
+        with contextlib.suppress(ConformanceViolation, SuiteError):
+            direct.client(session_id, "asnLogoff", {})
 
 
 @pytest.fixture

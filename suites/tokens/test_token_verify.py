@@ -10,7 +10,13 @@ import pytest
 from conformance.client import HttpClient, QueryCredentials
 from conformance.profile import User
 
-pytestmark = [pytest.mark.module("Transport"), pytest.mark.requires("users>=1")]
+pytestmark = [
+    pytest.mark.module("Transport"),
+    pytest.mark.requires("users>=1"),
+    # "allows an external Server to check if a User token is valid" (L49426): a server need
+    # not answer a user's own call; the profile says whether it does
+    pytest.mark.requires("capability:tokens.verify"),
+]
 
 IssueToken = Callable[..., str]
 TOKEN_TYPES = {"identification": 0, "login": 1}  # eUserTokenExternal, eUserTokenLogin

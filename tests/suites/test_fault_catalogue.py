@@ -23,7 +23,7 @@ REQUIRED = {
     "agent.second-confirm-errors",
     "agent.events-after-stop",
     "chat.paging-off-by-one",
-    "chat.default-page-50",
+    "chat.default-page-10",  # was -50: the set-up now sends 25 messages, not 250
     "chat.no-last-segment",
     "chat.wrong-cross-reference",
     "chat.non-participant-sees-history",

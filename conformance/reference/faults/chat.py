@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from typing import Any
 
@@ -14,10 +15,12 @@ from conformance.reference.chat import (
     PARTNER_CONVERSATION,
     RANGE_WINDOW,
     UNKNOWN_CONVERSATION,
+    UNSUBSCRIBE_STOPS,
     HistoryView,
     RangeWindow,
 )
 from conformance.reference.chat_store import Conversation
+from conformance.reference.dispatch import OPERATION_RESULT
 from conformance.reference.faults.registry import fault
 
 # --- chat ----------------------------------------------------------------------------------
@@ -40,8 +43,8 @@ _CHAT_LISTS = [
     "asnChatGetEventsRange reads [S - less + 1, S + greater]: iSequenceID itself counts as "
     "before it, so every window is shifted one id up",
     RANGE_WINDOW,
+    # (not the default window: with fewer than 100 events its top end is past the newest)
     breaks=[
-        f"{_CHAT}test_events_range.py::test_range_without_sequence_id_delivers_the_100_newest",
         f"{_CHAT}test_events_range.py::test_paging_backwards_walks_the_whole_history",
         f"{_CHAT}test_events_range.py::test_forward_range_from_sequence_id_is_inclusive",
         f"{_CHAT}test_events_range.py::test_greater_or_equal_is_ignored_without_sequence_id",
@@ -52,15 +55,15 @@ def _chat_paging_off_by_one(window: RangeWindow) -> RangeWindow:
 
 
 @fault(
-    "chat.default-page-50",
-    "asnChatGetEventsRange without iNumLessThanSeqID returns 50 events before the start, not 100",
+    "chat.default-page-10",
+    "asnChatGetEventsRange without iNumLessThanSeqID returns 10 events before the start, not 100",
     RANGE_WINDOW,
     breaks=[
         f"{_CHAT}test_events_range.py::test_range_without_sequence_id_delivers_the_100_newest",
     ],
 )
-def _chat_default_page_50(window: RangeWindow) -> RangeWindow:
-    return window if window.less_given else replace(window, less=50)
+def _chat_default_page_10(window: RangeWindow) -> RangeWindow:
+    return window if window.less_given else replace(window, less=10)
 
 
 @fault(
@@ -178,3 +181,118 @@ def _chat_find_offset_ignored(page: tuple[int, int]) -> tuple[int, int]:
 def _chat_get_events_includes_last_known(window: tuple[int, int]) -> tuple[int, int]:
     low, high = window
     return low + 1, high + 1
+
+
+_CHAT_WALKS = [
+    # every test that checks the ids of a list of three events or more run without a gap
+    f"{_CHAT}test_events_range.py::test_range_without_sequence_id_delivers_the_100_newest",
+    f"{_CHAT}test_events_range.py::test_paging_backwards_walks_the_whole_history",
+    f"{_CHAT}test_events_range.py::test_forward_range_from_sequence_id_is_inclusive",
+    f"{_CHAT}test_events_range.py::test_greater_or_equal_is_ignored_without_sequence_id",
+    f"{_CHAT}test_get_events_deprecated.py::test_deprecated_get_events_still_pages",
+]
+
+
+def _middle_event(segments: tuple[dict[str, Any], ...]) -> tuple[int, int] | None:
+    """(segment index, event index) of the middle event of a list of three or more events."""
+    places = [(s, e) for s, seg in enumerate(segments) for e in range(len(seg["asnChatEventList"]))]
+    return places[len(places) // 2] if len(places) >= 3 else None
+
+
+@fault(
+    "chat.list-loses-an-event",
+    "a requested event list of three events or more lacks its middle event",
+    EVENT_LIST_SEGMENTS,
+    breaks=_CHAT_WALKS,
+)
+def _chat_list_loses_an_event(
+    segments: tuple[dict[str, Any], ...],
+) -> tuple[dict[str, Any], ...]:
+    middle = _middle_event(segments)
+    if middle is None:
+        return segments
+    at, index = middle
+    events = list(segments[at]["asnChatEventList"])
+    del events[index]
+    return (*segments[:at], {**segments[at], "asnChatEventList": events}, *segments[at + 1 :])
+
+
+@fault(
+    "chat.list-repeats-an-event",
+    "a requested event list of three events or more delivers its middle event twice",
+    EVENT_LIST_SEGMENTS,
+    breaks=[*_CHAT_WALKS, *_CHAT_LISTS[4:6]],  # the compared views: read_list's duplicate check
+)
+def _chat_list_repeats_an_event(
+    segments: tuple[dict[str, Any], ...],
+) -> tuple[dict[str, Any], ...]:
+    middle = _middle_event(segments)
+    if middle is None:
+        return segments
+    at, index = middle
+    events = list(segments[at]["asnChatEventList"])
+    events.insert(index, events[index])
+    return (*segments[:at], {**segments[at], "asnChatEventList": events}, *segments[at + 1 :])
+
+
+_UNSUBSCRIBE = f"{_CHAT}test_subscription.py::test_no_new_message_after_unsubscribe"
+
+
+@fault(
+    "chat.message-after-unsubscribe",
+    "asnChatSubscribeEvents with bReceiveChatEvents false answers iResult 0 but the session "
+    "keeps getting new messages",
+    UNSUBSCRIBE_STOPS,
+    breaks=[_UNSUBSCRIBE],
+)
+def _chat_message_after_unsubscribe(stops: bool) -> bool:
+    return False
+
+
+def _failing(operation: str) -> Any:
+    """An OPERATION_RESULT transform: ``operation`` does its work but answers iResult 9."""
+
+    def transform(outcome: tuple[str, Any]) -> tuple[str, Any]:
+        name, result = outcome
+        if name != operation:
+            return outcome
+        return name, {**result, "iResult": 9}  # requestfail (AsnChatResultEnum, L19163)
+
+    transform.__qualname__ = f"_failing.{operation}"
+    return transform
+
+
+_RESULT_READERS = {
+    # the operations whose result a test (not a fixture) reads, and those tests
+    "asnChatGetEventsRange": [
+        *(t for t in _CHAT_LISTS if "deprecated" not in t),
+        f"{_CHAT}test_conversation_access.py::test_non_participant_gets_no_history",
+        f"{_CHAT}test_conversation_access.py::test_unknown_conversation_id_is_invalid",
+    ],
+    "asnChatGetEvents": _CHAT_LISTS[-1:],
+    "asnChatFindEvents": [
+        f"{_CHAT}test_find_events.py::test_find_events_pages_with_offset_and_max"
+    ],
+}
+for _operation, _breaks in _RESULT_READERS.items():
+    fault(
+        f"chat.{_operation.removeprefix('asnChat').lower()}-result-fails",
+        f"{_operation} does its work but answers iResult 9 (requestfail) in its result",
+        OPERATION_RESULT,
+        breaks=_breaks,
+    )(_failing(_operation))
+
+
+@fault(
+    "chat.conversation-id-fresh",
+    "asnChatGetConversationID answers a new, unknown conversation id every time",
+    OPERATION_RESULT,
+    breaks=[
+        f"{_CHAT}test_conversation_access.py::test_conversation_id_names_the_chat_once_it_exists"
+    ],
+)
+def _chat_conversation_id_fresh(outcome: tuple[str, Any]) -> tuple[str, Any]:
+    name, result = outcome
+    if name != "asnChatGetConversationID" or not result.get("u8sConversationID"):
+        return outcome
+    return name, {**result, "u8sConversationID": uuid.uuid4().hex.upper()}

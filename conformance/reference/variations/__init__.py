@@ -16,7 +16,14 @@ To add a variation: pick (or declare, next to the decision) a hook point, then::
 """
 
 # Importing the areas registers their variations.
-from conformance.reference.variations import auth, wire  # noqa: F401
+from conformance.reference.variations import (  # noqa: F401
+    auth,
+    chat,
+    envelope,
+    presence,
+    tokens,
+    wire,
+)
 from conformance.reference.variations.registry import VARIATIONS, chosen, variation
 
 __all__ = ["VARIATIONS", "chosen", "variation"]
