@@ -29,6 +29,7 @@ import pytest
 from conformance.client import Outcome, Session, Target, Where
 from conformance.errors import SuiteError
 from conformance.leases import lease
+from conformance.lineids import same_line
 from conformance.plugin import SessionFactory
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
@@ -135,7 +136,7 @@ class Phone:
         """The dialable number of one of the user's lines: its AsnCtiLineInfo
         ``u8sPhoneNumber`` ("the phonenumer of the line in a dialable format", L27519)."""
         for info in self.own_lines():
-            if info["u8sLinePhoneNumber"] == line:
+            if same_line(info["u8sLinePhoneNumber"], line):
                 return str(info["u8sPhoneNumber"])
         raise SuiteError(f"{line} is not among the lines asnCtiEnumPhoneLines lists for the owner")
 
@@ -152,6 +153,14 @@ class Phone:
             f"{MAKE_CALL}: u8sConnectionID must name the call (L25028), got {connection_id!r}"
         )
         return connection_id
+
+    def drop(self, connection_id: str) -> None:
+        """asnCtiDropCall (26.1.11, L25089-L25126): answered with ``bSuccess`` true, "true/1
+        if the call was dropped" (L25113), for a call of the caller's own line."""
+        dropped = self.invoke(DROP_CALL, {"u8sConnectionID": connection_id}).expect_result()
+        assert dropped["bSuccess"] is True, (
+            f"{DROP_CALL} of the current call {connection_id!r} answered {dropped} (L25113)"
+        )
 
     def hang_up(self, connection_id: str) -> None:
         """Best-effort asnCtiDropCall when a test ends; its outcome does not count."""
@@ -297,7 +306,7 @@ class Scene:
         def test(event: JsonObject) -> bool:
             return (
                 id(event) not in earlier
-                and event.get("u8sLinePhoneNumber") == line
+                and same_line(event.get("u8sLinePhoneNumber"), line)
                 and information(event).get("bOutbound") is False
             )
 
