@@ -16,10 +16,9 @@ To add a variation: pick (or declare, next to the decision) a hook point, then::
 """
 
 # Importing the areas registers their variations (one import line per area).
-from conformance.reference.variations import (
-    agent,  # noqa: F401  (registers)
-    cti,  # noqa: F401  (registers)
-)
+from conformance.reference.variations import agent as agent
+from conformance.reference.variations import cti as cti
+from conformance.reference.variations import robustness as robustness
 from conformance.reference.variations.registry import VARIATIONS, chosen, variation
 
 __all__ = ["VARIATIONS", "chosen", "variation"]
