@@ -78,7 +78,7 @@ def test_monitor_start_returns_a_cross_reference_and_the_line_state(
 
 
 @pytest.mark.spec("26.2.6", line=26227)
-@pytest.mark.spec("26.1.3", line=24518)
+@pytest.mark.spec("26", line=24518)
 def test_two_monitors_of_a_line_both_get_every_event_with_their_own_cross_reference(
     cti: Cti, caller: Party, spare: Party
 ) -> None:
