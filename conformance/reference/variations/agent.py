@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+
 from conformance.reference.agent import AGENT_URI
+from conformance.reference.broadcast import BROADCAST_RETENTION, Retention
 from conformance.reference.variations.registry import variation
 
 
@@ -15,3 +19,19 @@ from conformance.reference.variations.registry import variation
 def _line_uri_agents(identity: tuple[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
     _, lines = identity
     return (lines[0], lines) if lines and lines[0].startswith("tel:") else identity
+
+
+PURGE_DELAY = 2.0
+"""Seconds an expired broadcast stays in the system until the next periodic purge."""
+
+
+@variation(
+    "agent.broadcasts-purged-periodically",
+    f"an expired broadcast is purged by a periodic sweep, up to {PURGE_DELAY:g} s after its iTTL",
+    BROADCAST_RETENTION,
+    lines=(11989, 11990, 11991),
+)
+def _broadcasts_purged_periodically(retention: Retention) -> Retention:
+    if 0 < retention.seconds < math.inf:
+        return replace(retention, seconds=retention.seconds + PURGE_DELAY)
+    return retention
