@@ -157,6 +157,16 @@ class Desk:
         """Whether GetItemsForGroups for ``group_uri`` lists the broadcast."""
         return any(item["u8sBroadcastID"] == broadcast_id for item in self.items(group_uri))
 
+    def stop(self) -> None:
+        """asnAgentMonitorStop (6.1.2) of this desk's monitor, best effort at the end (a test
+        may have stopped it already)."""
+        if self.session.closed:
+            return
+        try:
+            self.session.invoke("asnAgentMonitorStop", {"u8sMonitorCrossRefID": self.cross_ref})
+        except (ConformanceViolation, OperationNotImplemented) as exc:
+            self.session.transcript.note(f"stopping the agent monitor failed: {exc}")
+
     def restore(self, group: str) -> None:
         """Put the agent back in the state of :attr:`before` in ``group``: logged off
         (asnAgentLogoff), or logged in (asnAgentLogin) in that state (asnAgentSetState 6.1.5).
@@ -252,6 +262,8 @@ class Team:
                 self.outsider.session.transcript.note(f"clean-up confirm failed: {exc}")
         for desk, group in self.touched:
             desk.restore(group)
+        for desk in (self.first, self.second, self.outsider):
+            desk.stop()
 
 
 @pytest.fixture
@@ -280,13 +292,18 @@ OpenDesk = Callable[[User], Desk]
 
 
 @pytest.fixture
-def open_desk(session_factory: SessionFactory) -> OpenDesk:
-    """``open_desk(user)``: a further session of ``user`` with a monitor of its own."""
+def open_desk(session_factory: SessionFactory) -> Iterator[OpenDesk]:
+    """``open_desk(user)``: a further session of ``user`` with a monitor of its own (stopped
+    after the test)."""
+    opened: list[Desk] = []
 
     def open_one(user: User) -> Desk:
-        return Desk(user, session_factory(user.alias))
+        opened.append(Desk(user, session_factory(user.alias)))
+        return opened[-1]
 
-    return open_one
+    yield open_one
+    for desk in opened:
+        desk.stop()
 
 
 # --- time -----------------------------------------------------------------------------------
