@@ -337,10 +337,10 @@ async def line_monitor_start(call: Call, argument: JsonObject) -> JsonObject:
 async def line_monitor_stop(call: Call, argument: JsonObject) -> JsonObject:
     cti = cti_of(call.state)
     cross_ref = argument["u8sMonitorCrossRefID"]
-    held = call.session is not None and cti.holds(call.session, cross_ref)
-    unknown = call.session is not None and not held
-    if unknown and call.session and call.state.faults.apply(UNKNOWN_STOP_ENDS_ALL, False):
-        cti.stop_all(call.session)
+    session = call.session
+    held = session is not None and cti.holds(session, cross_ref)
+    if session is not None and not held and call.state.faults.apply(UNKNOWN_STOP_ENDS_ALL, False):
+        cti.stop_all(session)
     if not held and call.state.faults.apply(UNKNOWN_MONITOR_REFUSED, True):
         raise _cti_error(
             call,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -187,7 +188,9 @@ def _cti_call_event_duplicated(delivery: Delivery) -> Delivery:
     return replace(delivery, copies=2) if twice else delivery
 
 
-def _failing(operation: str) -> Any:
+def _failing(operation: str) -> Callable[[tuple[str, Any]], tuple[str, Any]]:
+    """A transform of OPERATION_RESULT: ``bSuccess`` false in ``operation``'s results."""
+
     def transform(answer: tuple[str, Any]) -> tuple[str, Any]:
         name, result = answer
         if name == operation and isinstance(result, dict) and "bSuccess" in result:
