@@ -174,7 +174,6 @@ class Delivery:
     """One call event for one monitor: the n-th monitor (start order) of the call's lines."""
 
     monitor_index: int
-    connection_id: str
     call_state: int
     copies: int = 1
 
@@ -370,9 +369,7 @@ def announce(state: ServerState, changes: list[Change]) -> None:
         for monitor, label in zip(monitors, labels, strict=True):
             if monitor.line != connection.line:
                 continue
-            delivery = state.faults.apply(
-                CALL_EVENT_COPIES, Delivery(index, connection.connection_id, reported)
-            )
+            delivery = state.faults.apply(CALL_EVENT_COPIES, Delivery(index, reported))
             index += 1
             for _ in range(delivery.copies):
                 monitor.session.send_event(
