@@ -409,6 +409,28 @@ def _add_variations_commands(commands: Any) -> None:
     summary = "list the reference server's variations (behaviours the document allows)"
     variations = commands.add_parser("variations", help=summary, description=summary)
     variations.set_defaults(handler=_variations_list)
+    sub = variations.add_subparsers(dest="variations_command")
+    summary = "run the suites with each variation on and print the pass matrix (exit 1: a fail)"
+    check = sub.add_parser("check", help=summary, description=summary)
+    check.add_argument(
+        "names", nargs="*", metavar="NAME", help="variations to check (default: all)"
+    )
+    check.add_argument(
+        "-n", "--workers", type=int, default=None, help="runs at once (default: CPU cores)"
+    )
+    check.set_defaults(handler=_variations_check)
+
+
+def _variations_check(args: argparse.Namespace) -> int:
+    from conformance import variationcheck
+
+    try:
+        result = variationcheck.check(args.names or None, workers=args.workers)
+    except ValueError as error:
+        print(f"ucconf variations check: {error}", file=sys.stderr)
+        return 2
+    print(variationcheck.render_matrix(result))
+    return 0 if result.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:

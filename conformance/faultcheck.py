@@ -21,49 +21,26 @@ tests): the README's "Proving the suite can fail" says so.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from conformance.outcomes import FAILED, PASSED, SKIPPED
-from conformance.report import read_junit
+from conformance.outcomes import FAILED
+from conformance.suiterun import (
+    FINE,
+    TIMEOUT_FACTOR,
+    Job,
+    SuiteRun,
+    all_folders,
+    folders_of,
+    render_table,
+    run_jobs,
+)
 
-__all__ = [
-    "CheckResult",
-    "FaultRun",
-    "SuiteRun",
-    "check",
-    "expected_tests",
-    "render_matrix",
-    "run_suites",
-]
+__all__ = ["CheckResult", "FaultRun", "check", "expected_tests", "render_matrix"]
 
-ROOT = Path(__file__).resolve().parent.parent
-SUITES = ROOT / "suites"
-TIMEOUT_FACTOR = 0.25
-"""The embedded server answers in milliseconds; the factor only shortens the waits a fault
-makes run out (an unanswered invoke, a missing event), each of which is a failure."""
-RUN_LIMIT = 300.0
-"""Seconds one pytest run may take before it is stopped (and counts as broken)."""
-FINE = frozenset({PASSED, SKIPPED})
-"""Outcomes of a test that did not notice anything."""
-
-
-@dataclass(frozen=True)
-class SuiteRun:
-    """One pytest run of some suite folders: each test's outcome class."""
-
-    folders: tuple[str, ...]
-    outcomes: dict[str, str]
-    seconds: float
-    problem: str | None = None
-    """Why the run produced no usable report (None: it did)."""
+CLEAN = "(clean)"
+"""The key of the run with no fault on."""
 
 
 @dataclass(frozen=True)
@@ -142,56 +119,6 @@ def expected_tests(name: str) -> frozenset[str]:
     return FAULTS[name].breaks
 
 
-def folders_of(tests: Iterable[str]) -> tuple[str, ...]:
-    """The suite folders (``suites/<name>``) holding ``tests``."""
-    return tuple(sorted({"/".join(test.split("::")[0].split("/")[:2]) for test in tests}))
-
-
-def all_folders() -> tuple[str, ...]:
-    return tuple(
-        f"suites/{path.name}"
-        for path in sorted(SUITES.iterdir())
-        if path.is_dir() and any(path.glob("test_*.py"))
-    )
-
-
-def run_suites(
-    folders: Sequence[str],
-    faults: Sequence[str] = (),
-    timeout_factor: float = TIMEOUT_FACTOR,
-) -> SuiteRun:
-    """Run ``folders`` against the embedded server with ``faults`` on, in a subprocess."""
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="ucconf-faultcheck-") as scratch:
-        junit = Path(scratch) / "junit.xml"
-        command = [
-            sys.executable, "-m", "pytest", *folders,
-            f"--rootdir={ROOT}", "-c", str(ROOT / "pyproject.toml"),
-            "-p", "no:cacheprovider",
-            "-p", "no:hypothesispytest",
-            "-o", "junit_family=xunit1",
-            f"--junitxml={junit}",
-            f"--timeout-factor={timeout_factor}",
-            "-q", "--no-header", "-p", "no:randomly",
-            *(arg for name in faults for arg in ("--fault", name)),
-        ]  # fmt: skip
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
-        env.pop("PYTEST_ADDOPTS", None)
-        try:
-            completed = subprocess.run(
-                command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_LIMIT
-            )
-        except subprocess.TimeoutExpired:
-            return SuiteRun(tuple(folders), {}, time.perf_counter() - started, "timed out")
-        seconds = time.perf_counter() - started
-        if completed.returncode not in (0, 1) or not junit.exists():
-            tail = (completed.stdout + completed.stderr).strip().splitlines()[-5:]
-            problem = f"pytest exit {completed.returncode}: " + " | ".join(tail)
-            return SuiteRun(tuple(folders), {}, seconds, problem)
-        outcomes = {case.nodeid: case.outcome for case in read_junit(junit)}
-    return SuiteRun(tuple(folders), outcomes, seconds)
-
-
 def check(
     names: Sequence[str] | None = None,
     workers: int | None = None,
@@ -206,27 +133,25 @@ def check(
     if unknown:
         raise ValueError(f"unknown fault {unknown[0]!r} (ucconf faults lists them)")
     started = time.perf_counter()
-    pool_size = max(1, workers or os.cpu_count() or 1)
 
-    def one(name: str) -> FaultRun:
+    def judged(name: str, run: SuiteRun) -> FaultRun:
         fault = FAULTS[name]
-        folders = folders_of(fault.breaks) or all_folders()
-        result = FaultRun(
-            name, fault.description, fault.breaks, run_suites(folders, [name], timeout_factor)
-        )
-        if progress is not None:
-            progress(result)
-        return result
+        return FaultRun(name, fault.description, fault.breaks, run)
+
+    def report(job: Job, run: SuiteRun) -> None:
+        if progress is not None and job.key != CLEAN:
+            progress(judged(job.key, run))
 
     # Largest runs first, so that the pool does not end waiting for one long straggler.
     order = sorted(chosen, key=lambda name: (-_size(FAULTS[name].breaks), name))
-    with ThreadPoolExecutor(max_workers=pool_size) as pool:
-        clean_future = pool.submit(run_suites, all_folders(), (), timeout_factor)
-        futures = {name: pool.submit(one, name) for name in order}
-        clean = clean_future.result()
-        runs = tuple(futures[name].result() for name in chosen)
+    jobs = [
+        Job(CLEAN, all_folders()),
+        *(Job(name, folders_of(FAULTS[name].breaks) or all_folders(), (name,)) for name in order),
+    ]
+    runs = run_jobs(jobs, workers, timeout_factor, report)
     covered = frozenset().union(*(fault.breaks for fault in FAULTS.values()))
-    return CheckResult(clean, runs, time.perf_counter() - started, covered)
+    faults = tuple(judged(name, runs[name]) for name in chosen)
+    return CheckResult(runs[CLEAN], faults, time.perf_counter() - started, covered)
 
 
 def _size(tests: frozenset[str]) -> int:
@@ -249,15 +174,7 @@ def render_matrix(result: CheckResult) -> str:
         )
         for run in sorted(result.faults, key=lambda run: run.name)
     ]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(
-            cell.ljust(width) if i == 0 else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    lines = [line(header), line(["-" * w for w in widths]), *(line(row) for row in rows)]
+    lines = render_table(header, rows)
     for run in sorted(result.faults, key=lambda run: run.name):
         if run.run.problem:
             lines.append(f"{run.name}: run broken: {run.run.problem}")

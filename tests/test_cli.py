@@ -42,3 +42,10 @@ def test_report_says_what_to_install_without_allure(
 def test_report_without_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["report", "--reports", str(tmp_path)]) == 2
     assert "run 'ucconf run' first" in capsys.readouterr().err
+
+
+def test_variations_check_refuses_an_unknown_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["variations", "check", "no.such-variation"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("ucconf variations check: unknown variation 'no.such-variation'")
+    assert len(error.strip().splitlines()) == 1

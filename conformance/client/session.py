@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -63,12 +64,25 @@ from conformance.rose import (
     parse_frame,
 )
 
-__all__ = ["WEBSOCKET_PATH", "RawReply", "Session"]
+__all__ = ["WEBSOCKET_PATH", "RawReply", "Session", "UpgradeAttempt"]
 
 WEBSOCKET_PATH = "/ws/client/websocket"
 LOGOFF = "asnLogoff"
 SESSION_DESTROYED = "asnUserSessionDestroyed"
 _MAX_FRAME = 64 * 1024 * 1024  # event lists (contacts, journals) can be large
+
+
+@dataclass(frozen=True)
+class UpgradeAttempt:
+    """What a WebSocket upgrade attempt got: refused over HTTP, or accepted and then closed
+    by the server (or not) within the wait."""
+
+    refusal: HttpResponse | None
+    """The HTTP answer of a refused upgrade (None: accepted, HTTP 101)."""
+    closed_by_server: bool = False
+    """Accepted, and the server closed the socket within the wait."""
+    frames: tuple[str | bytes, ...] = ()
+    """What the server sent on an accepted socket before it closed."""
 
 
 class Session:
@@ -108,6 +122,8 @@ class Session:
         self._closing = threading.Event()
         self._closed = False
         self._raw = RawInbox()
+        self.close_code: int | None = None
+        """The close code the server's close frame carried, once the connection is closed."""
 
     # --- opening ----------------------------------------------------------------------------
 
@@ -289,6 +305,23 @@ class Session:
     ) -> HttpResponse | None:
         """Try the WebSocket upgrade for ``session_id``: the HTTP answer of a refusal, or None
         if the server accepted (the socket is then closed again at once)."""
+        attempt = cls.try_upgrade(
+            client, session_id, websocket_path=websocket_path, transcript=transcript
+        )
+        return attempt.refusal
+
+    @classmethod
+    def try_upgrade(
+        cls,
+        client: HttpClient,
+        session_id: str,
+        *,
+        websocket_path: str = WEBSOCKET_PATH,
+        transcript: Transcript | None = None,
+        wait_close: float = 0.0,
+    ) -> UpgradeAttempt:
+        """Try the WebSocket upgrade for ``session_id``. If the server accepts, read what it
+        sends for up to ``wait_close`` seconds (scaled) or until it closes the socket."""
         session = cls(client, session_id, transcript=transcript, websocket_path=websocket_path)
         url, target = session.websocket_url, client.target
         session.transcript.note(f"WebSocket upgrade attempt {url}")
@@ -300,9 +333,9 @@ class Session:
                 open_timeout=target.http_timeout,
                 close_timeout=target.scale(session.close_timeout),
                 proxy=None,
-            ):
-                session.transcript.note("the upgrade was accepted (HTTP 101); closing")
-                return None
+            ) as ws:
+                session.transcript.note("the upgrade was accepted (HTTP 101)")
+                return _await_close(ws, session.transcript, target.scale(wait_close))
         except InvalidStatus as exc:
             response = exc.response
             body = bytes(response.body or b"")
@@ -314,16 +347,18 @@ class Session:
                 body,
                 time.monotonic() - started,
             )
-            return HttpResponse(
-                operation="WebSocket upgrade",
-                method="GET",
-                url=client.redactor.url(url),
-                status=response.status_code,
-                reason=response.reason_phrase,
-                headers=response.headers,
-                content=body,
-                elapsed=time.monotonic() - started,
-                scrub=client.redactor.text,
+            return UpgradeAttempt(
+                HttpResponse(
+                    operation="WebSocket upgrade",
+                    method="GET",
+                    url=client.redactor.url(url),
+                    status=response.status_code,
+                    reason=response.reason_phrase,
+                    headers=response.headers,
+                    content=body,
+                    elapsed=time.monotonic() - started,
+                    scrub=client.redactor.text,
+                )
             )
         except InvalidHandshake as exc:
             raise RemoteProtocolError(f"WebSocket {url}: broken handshake: {exc}") from None
@@ -451,6 +486,7 @@ class Session:
                 try:
                     data = ws.recv()
                 except ConnectionClosed as exc:
+                    self.close_code = exc.rcvd.code if exc.rcvd is not None else None
                     self._raw.close(_close_reason(exc))
                     self.dispatcher.connection_lost(
                         _close_reason(exc), expected=self._closing.is_set()
@@ -486,6 +522,24 @@ class Session:
             label += " (a bare object, not an array)"
         self.transcript.frame("<", data, label)
         self.dispatcher.feed(self._raw.take(messages))
+
+
+def _await_close(ws: ClientConnection, transcript: Transcript, limit: float) -> UpgradeAttempt:
+    """Read an accepted socket until the server closes it or ``limit`` seconds pass."""
+    frames: list[str | bytes] = []
+    deadline = time.monotonic() + limit
+    try:
+        while (remaining := deadline - time.monotonic()) > 0:
+            frame = ws.recv(timeout=remaining)
+            transcript.frame("<", frame, "on an accepted upgrade")
+            frames.append(frame)
+    except ConnectionClosed as exc:
+        transcript.note(f"the server closed the socket: {_close_reason(exc)}")
+        return UpgradeAttempt(None, True, tuple(frames))
+    except TimeoutError:
+        pass
+    transcript.note("closing the accepted socket")
+    return UpgradeAttempt(None, False, tuple(frames))
 
 
 def _label(message: Message) -> str:

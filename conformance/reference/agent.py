@@ -120,6 +120,11 @@ GROUPS_LISTED: HookPoint[GroupListing] = HookPoint(
 MONITOR_ENDS: HookPoint[bool] = HookPoint(
     "agent.monitor-ends", "whether asnAgentMonitorStop ends the monitor it names"
 )
+AGENT_URI: HookPoint[tuple[str, tuple[str, ...]]] = HookPoint(
+    "agent.uri",
+    "(the agent URI the server names a user by, the user's lines): the ContactURI by default, a "
+    "LineURI allowed (L11527-L11528)",
+)
 STATE_AUDIENCE: HookPoint[tuple[Monitor, ...]] = HookPoint(
     "agent.state-audience",
     "the monitors an asnAgentNotifyStateChanged goes to, each event with the monitor's own "
@@ -183,10 +188,16 @@ def monitored_sessions(state: ServerState, user: str) -> tuple[Session, ...]:
     return tuple(sessions.values())
 
 
+def agent_uri(state: ServerState, user: DirectoryUser) -> str:
+    """The URI the server names ``user`` by as an agent."""
+    uri, _ = state.faults.apply(AGENT_URI, (user.sip_uri, user.lines))
+    return uri
+
+
 def _group_info(state: ServerState, user: DirectoryUser, group: str) -> JsonObject:
     """AsnAgentGroupInfo (7.1.6, L12612-L12709) of ``user`` in ``group``."""
     return {
-        "u8sAgentURI": user.sip_uri,
+        "u8sAgentURI": agent_uri(state, user),
         "u8sGroupURI": group_uri(group),
         "u8sDisplayName": group,
         "iGroupCapabilities": GROUP_CAPABILITIES,
@@ -212,7 +223,7 @@ def _set_state(state: ServerState, user: DirectoryUser, group: str, value: int) 
             STATE_EVENT,
             {
                 "u8sMonitorCrossRefID": monitor.cross_ref,
-                "u8sAgentURI": user.sip_uri,
+                "u8sAgentURI": agent_uri(state, user),
                 "u8sGroupURI": group_uri(group),
                 "iAgentState": value,
             },
@@ -229,11 +240,11 @@ def _drop_monitors(session: Session, state: ServerState) -> None:
 # --- argument checks ------------------------------------------------------------------------
 
 
-def _own_agent(call: Call, agent_uri: str) -> DirectoryUser:
-    if agent_uri != call.user.sip_uri:
+def _own_agent(call: Call, uri: str) -> DirectoryUser:
+    known = agent_uri(call.state, call.user)
+    if uri not in (call.user.sip_uri, known):
         raise request_error(
-            INVALID_ARGUMENT,
-            f"u8sAgentURI {agent_uri!r} is not the caller's agent URI {call.user.sip_uri!r}",
+            INVALID_ARGUMENT, f"u8sAgentURI {uri!r} is not the caller's agent URI {known!r}"
         )
     return call.user
 
@@ -251,7 +262,7 @@ def _own_group(call: Call, uri: str) -> str:
 @operation("asnAgentMonitorStart")
 async def agent_monitor_start(call: Call, argument: JsonObject) -> JsonObject:
     state, user = call.state, call.user
-    if argument["u8sAgentURI"] not in ("", user.sip_uri):
+    if argument["u8sAgentURI"] not in ("", user.sip_uri, agent_uri(state, user)):
         raise request_error(
             INVALID_ARGUMENT,
             f"u8sAgentURI {argument['u8sAgentURI']!r} is neither empty (the caller) nor the "

@@ -152,6 +152,36 @@ EVENT_CROSS_REFERENCES: HookPoint[tuple[str, ...]] = HookPoint(
 ANSWER_ALLOWED: HookPoint[bool] = HookPoint(
     "cti.answer-allowed", "whether asnCtiAnswerCall may accept the connection (it is OFFERING)"
 )
+ANSWER_REFUSAL: HookPoint[str] = HookPoint(
+    "cti.answer-refusal",
+    "how asnCtiAnswerCall refuses a call it may not accept: 'error' (an AsnRequestError) or "
+    "'result' (bSuccess false, L25193)",
+)
+UNKNOWN_STOP_ENDS_ALL: HookPoint[bool] = HookPoint(
+    "cti.unknown-stop-ends-all",
+    "whether asnCtiLineMonitorStop of a cross reference the session does not hold ends every "
+    "monitor of the session",
+)
+LINE_NAMED: HookPoint[str] = HookPoint(
+    "cti.line-named",
+    "the identifier the server writes for a line (u8sLinePhoneNumber): its LineURI, or a phone "
+    "number (L27503-L27509)",
+)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One call event for one monitor: the n-th monitor (start order) of the call's lines."""
+
+    monitor_index: int
+    call_state: int
+    copies: int = 1
+
+
+CALL_EVENT_COPIES: HookPoint[Delivery] = HookPoint(
+    "cti.call-event-copies",
+    "how often one asnCtiNotifyLineCallInformationChanged goes to one monitor (once)",
+)
 
 
 # --- per-server state -----------------------------------------------------------------------
@@ -171,7 +201,9 @@ class CtiState:
     on another thread than the server's loop."""
 
     def __init__(self, state: ServerState) -> None:
-        self.pbx = Pbx(state.directory, state.clock.now)
+        self.pbx = Pbx(
+            state.directory, state.clock.now, lambda line: state.faults.apply(LINE_NAMED, line)
+        )
         self._lock = threading.Lock()
         self._monitors: dict[str, Monitor] = {}
 
@@ -197,6 +229,9 @@ class CtiState:
     def stop(self, cross_ref: str) -> None:
         with self._lock:
             self._monitors.pop(cross_ref, None)
+
+    def stop_all(self, session: Session) -> None:
+        self._forget(session)
 
     def monitors_on(self, lines: tuple[str, ...]) -> list[Monitor]:
         """The live monitors of any of ``lines``, oldest first."""
@@ -306,7 +341,10 @@ async def line_monitor_start(call: Call, argument: JsonObject) -> JsonObject:
 async def line_monitor_stop(call: Call, argument: JsonObject) -> JsonObject:
     cti = cti_of(call.state)
     cross_ref = argument["u8sMonitorCrossRefID"]
-    held = call.session is not None and cti.holds(call.session, cross_ref)
+    session = call.session
+    held = session is not None and cti.holds(session, cross_ref)
+    if session is not None and not held and call.state.faults.apply(UNKNOWN_STOP_ENDS_ALL, False):
+        cti.stop_all(session)
     if not held and call.state.faults.apply(UNKNOWN_MONITOR_REFUSED, True):
         raise _cti_error(
             call,
@@ -332,13 +370,18 @@ def announce(state: ServerState, changes: list[Change]) -> None:
         reported = state.faults.apply(CALL_STATE_REPORTED, information["iCallState"])
         if reported != information["iCallState"]:
             information = {**information, "iCallState": reported}
+        index = 0
         for monitor, label in zip(monitors, labels, strict=True):
-            if monitor.line == connection.line:
+            if monitor.line != connection.line:
+                continue
+            delivery = state.faults.apply(CALL_EVENT_COPIES, Delivery(index, reported))
+            index += 1
+            for _ in range(delivery.copies):
                 monitor.session.send_event(
                     CALL_CHANGED,
                     {
                         "u8sMonitorCrossRefID": label,
-                        "u8sLinePhoneNumber": connection.line,
+                        "u8sLinePhoneNumber": cti.pbx.name(connection.line),
                         "reason": int(change.reason),
                         "callinformation": information,
                     },
@@ -361,7 +404,7 @@ async def _proceed(
         session.send_event(
             MAKE_CALL_RESULT,
             {
-                "u8sLinePhoneNumber": caller.line,
+                "u8sLinePhoneNumber": cti_of(state).pbx.name(caller.line),
                 "u8sConnectionID": caller.connection_id,
                 "success": 1,
             },
@@ -403,6 +446,8 @@ async def answer_call(call: Call, argument: JsonObject) -> JsonObject:
     connection = _own_connection(call, pbx, argument["u8sConnectionID"])
     offering = connection.state is CallState.OFFERING
     if not call.state.faults.apply(ANSWER_ALLOWED, offering):
+        if call.state.faults.apply(ANSWER_REFUSAL, "error") == "result":
+            return {"bSuccess": False}
         raise request_error(
             BAD_CONNECTION,
             f"the call is {connection.state.name}; only a call in OFFERING can be answered",

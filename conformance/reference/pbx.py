@@ -142,9 +142,16 @@ class Change:
 class Pbx:
     """The directory's lines and the calls on them."""
 
-    def __init__(self, directory: Directory, now: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        directory: Directory,
+        now: Callable[[], float],
+        name: Callable[[str], str] = lambda line: line,
+    ) -> None:
         self._directory = directory
         self._now = now
+        self.name = name
+        """The identifier the server writes for a line (its LineURI by default)."""
         self._lines: dict[str, DirectoryUser] = {}
         for user in directory.users():  # disabled users' lines exist too: they ring
             for line in user.lines:
@@ -192,7 +199,7 @@ class Pbx:
         return {
             "iType": 1 if primary else 2,  # AsnContactPhoneLineType: primary / secondary
             "iLineOpenStatus": 2,  # lineStatusOpen (27.1.3, L26978-L27021)
-            "u8sLinePhoneNumber": line,
+            "u8sLinePhoneNumber": self.name(line),
             "u8sDescriptor": f"{owner.display_name} ({dialable_number(line)})",
             "u8sPhoneNumber": dialable_number(line),
             "u8sLineLocationID": "",
@@ -293,7 +300,7 @@ class Pbx:
         owner = self._lines[connection.line]
         never_connected = connection.connected_at is None
         information: JsonObject = {
-            "u8sLinePhoneNumber": connection.line,
+            "u8sLinePhoneNumber": self.name(connection.line),
             "u8sConnectionID": connection.connection_id,
             "iCallState": int(connection.state),
             "iCallType": 0,  # eCALLTYPENORMAL

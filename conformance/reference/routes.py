@@ -29,6 +29,7 @@ or unknown session id, and generalProblem for a body that is not a JSON object.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import secrets
@@ -58,6 +59,7 @@ from conformance.rose import (
     GeneralProblem,
     Invoke,
     InvokeProblem,
+    JsonObject,
     Reject,
     RejectProblem,
     to_json_obj,
@@ -67,11 +69,13 @@ __all__ = [
     "HTTP_RESPONSE",
     "JSONP_CALLBACK",
     "METHODS_SERVED",
+    "REPLY_DELAY",
     "SESSION_CALLS_CHECK_UCSID",
     "SESSION_ID_SENT",
     "SESSION_OF_REQUEST",
     "STATE",
     "UCSID_ACCEPTED",
+    "UNREADABLE_BODY",
     "build_app",
     "json_response",
     "reject_response",
@@ -100,6 +104,15 @@ SESSION_CALLS_CHECK_UCSID: HookPoint[bool] = HookPoint(
     "whether /ws/client/<operation> in a live session checks the UCSID again",
 )
 
+REPLY_DELAY: HookPoint[tuple[int | None, float]] = HookPoint(
+    "reply.delay",
+    "(invoke id, or None for an HTTP request; seconds) a reply waits before it is sent (none)",
+)
+UNREADABLE_BODY: HookPoint[str] = HookPoint(
+    "http.unreadable-body",
+    "what a POST body that is no JSON object gets: 'refuse' (a 400 reject) or 'ignore' (read as "
+    "no argument)",
+)
 HTTP_RESPONSE: HookPoint[tuple[web.Request, web.StreamResponse]] = HookPoint(
     "http.response", "(request, response) of every HTTP request, just before it is sent"
 )
@@ -184,6 +197,9 @@ def _in_live_session(request: web.Request) -> bool:
 async def last_resort(request: web.Request, handler: HttpHandler) -> web.StreamResponse:
     """Never a bare 500: aiohttp's own errors get JSON bodies, our bugs are recorded."""
     state = request.app[STATE]
+    _, delay = state.faults.apply(REPLY_DELAY, (None, 0.0))
+    if delay > 0:
+        await asyncio.sleep(delay)
     try:
         response = await handler(request)
     except web.HTTPException as exc:
@@ -271,9 +287,18 @@ class HttpRoutes:
     def __init__(self, state: ServerState) -> None:
         self.state = state
 
+    async def _body(self, request: web.Request) -> JsonObject | None:
+        """The POST body's JSON object (None: empty, or unreadable and ignored)."""
+        try:
+            return parse_body(await request.text())
+        except ArgumentProblem:
+            if self.state.faults.apply(UNREADABLE_BODY, "refuse") == "ignore":
+                return None
+            raise
+
     async def _argument(self, request: web.Request, type_name: str | None) -> dict[str, Any]:
         if request.method == "POST":
-            body = parse_body(await request.text())
+            body = await self._body(request)
             if body is not None:
                 return body
         return parse_query(request.query, self.state.catalog, type_name)
@@ -305,7 +330,7 @@ class HttpRoutes:
         state = self.state
         try:
             if request.method == "POST":
-                body = parse_body(await request.text()) or {}
+                body = await self._body(request) or {}
             else:
                 body = parse_query(request.query, state.catalog, "AsnCreateUserSessionArgument")
         except ArgumentProblem as problem:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -39,7 +40,7 @@ from aiohttp import WSMsgType, web
 from conformance.errors import RemoteProtocolError
 from conformance.reference.dispatch import Success, dispatch
 from conformance.reference.hooks import HookPoint
-from conformance.reference.routes import STATE, reject_response, session_id_of
+from conformance.reference.routes import REPLY_DELAY, STATE, reject_response, session_id_of
 from conformance.reference.sessions import Session
 from conformance.reference.state import ServerState
 from conformance.rose import (
@@ -64,8 +65,12 @@ __all__ = [
     "BAD_FRAME_ACTION",
     "EVENT_DELAY",
     "EVENT_FORWARDED",
+    "FRAME_DECODER",
+    "FRAME_LIMIT",
     "INVOKE_ANSWER",
+    "NOT_ROSE_ANSWERED",
     "OUTGOING_REPLY",
+    "UNKNOWN_SESSION_UPGRADE",
     "EventChannel",
     "websocket_handler",
 ]
@@ -88,6 +93,20 @@ INVOKE_ANSWER: HookPoint[tuple[Invoke, Success | Error | Reject | None]] = HookP
 BAD_FRAME_ACTION: HookPoint[str] = HookPoint(
     "frame.bad", 'what an undecodable frame gets: "reject" (correct) or "close"'
 )
+FRAME_DECODER: HookPoint[Callable[[str], Any]] = HookPoint(
+    "frame.decoder", "the JSON reader of client frames (strict: rose.loads_json)"
+)
+NOT_ROSE_ANSWERED: HookPoint[bool] = HookPoint(
+    "frame.not-rose", "whether JSON that is no ROSE message gets a reject (else it is ignored)"
+)
+FRAME_LIMIT: HookPoint[int] = HookPoint(
+    "frame.limit", "the largest client frame in bytes; a larger one closes with 1009"
+)
+UNKNOWN_SESSION_UPGRADE: HookPoint[str] = HookPoint(
+    "upgrade.unknown-session",
+    "what a WebSocket upgrade naming no live session gets: 'refuse' (HTTP 400), "
+    "'accept-and-close' (a reject invalidSessionID on the socket, then close) or 'accept-and-idle'",
+)
 
 _MAX_FRAME = 16 * 1024 * 1024
 _KINDS = frozenset({"invoke", "result", "error", "reject"})
@@ -100,8 +119,8 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
     session = state.sessions.get(session_id)
     if session is None:
         what = "no x-ucsessionid given" if not session_id else f"unknown {session_id!r}"
-        return reject_response(InvokeProblem.INVALID_SESSION_ID, f"session id: {what}")
-    ws = web.WebSocketResponse(max_msg_size=_MAX_FRAME)
+        return await _unknown_session(request, state, f"session id: {what}")
+    ws = web.WebSocketResponse(max_msg_size=state.faults.apply(FRAME_LIMIT, _MAX_FRAME))
     if request.method != "GET" or not ws.can_prepare(request).ok:
         return reject_response(
             GeneralProblem.UNRECOGNISED_APDU,
@@ -110,6 +129,24 @@ async def websocket_handler(request: web.Request) -> web.StreamResponse:
     await ws.prepare(request)
     channel = EventChannel(state, session, ws)
     await channel.serve()
+    return ws
+
+
+async def _unknown_session(
+    request: web.Request, state: ServerState, details: str
+) -> web.StreamResponse:
+    how = state.faults.apply(UNKNOWN_SESSION_UPGRADE, "refuse")
+    ws = web.WebSocketResponse()
+    if how == "refuse" or not ws.can_prepare(request).ok:
+        return reject_response(InvokeProblem.INVALID_SESSION_ID, details)
+    await ws.prepare(request)
+    if how == "accept-and-close":
+        reject = Reject(None, InvokeProblem.INVALID_SESSION_ID, details)
+        await ws.send_str(encode_json(state.wire([to_json_obj(reject)])))
+        await ws.close()
+    else:
+        async for _ in ws:  # served like a session, but with nothing behind it
+            pass
     return ws
 
 
@@ -215,7 +252,7 @@ class EventChannel:
 
     def _on_frame(self, text: str) -> None:
         try:
-            value = loads_json(text)
+            value = self.state.faults.apply(FRAME_DECODER, loads_json)(text)
         except ValueError as exc:
             self._bad_frame(None, GeneralProblem.BADLY_STRUCTURED_APDU, f"not JSON text: {exc}")
             return
@@ -246,6 +283,9 @@ class EventChannel:
             message = parse_message(item)
         except RemoteProtocolError as exc:
             known = isinstance(item, dict) and bool(_KINDS & item.keys())
+            if not known and not self.state.faults.apply(NOT_ROSE_ANSWERED, True):
+                log.info("session %s: ignored a frame that is no ROSE message", self.session.id)
+                return
             problem = GeneralProblem.MISTYPED_APDU if known else GeneralProblem.UNRECOGNISED_APDU
             self._bad_frame(invoke_id, problem, str(exc))
             return
@@ -307,6 +347,9 @@ class EventChannel:
             )
             return
         _, outcome = self.state.faults.apply(INVOKE_ANSWER, (invoke, outcome))
+        _, delay = self.state.faults.apply(REPLY_DELAY, (invoke.invoke_id, 0.0))
+        if delay > 0:
+            await asyncio.sleep(delay)
         if outcome is not None:
             self._send(outcome)
 

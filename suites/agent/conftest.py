@@ -13,9 +13,10 @@ suite would disturb each other when xdist workers run them at once against one r
 (one logs an agent off while another expects a broadcast to reach it). :func:`team` therefore
 holds an exclusive lock on the group of that target for the whole test (a lock file in the
 temporary directory, as the presence suite does; each embedded server has its own URL and so
-its own lock), starts from both agents logged in, and logs off whatever it logged in at the
-end. Broadcasts are still told apart by their id, and events filtered by it, so that other
-clients of a real server cannot confuse a test.
+its own lock), starts from both agents logged in (logging in only an agent that is not), and
+at the end puts every agent back in the state asnAgentMonitorStart reported before the test
+(issue 12 part 5: restored, not blindly logged off). Broadcasts are still told apart by their
+id, and events filtered by it, so that other clients of a real server cannot confuse a test.
 
 Time: :class:`Timeline` lets protocol time pass. Against the embedded server it advances the
 server's injectable clock (and turns it back after the test); against any other target it
@@ -46,8 +47,8 @@ STATE_EVENT = "asnAgentNotifyStateChanged"
 GENERAL = 1  # AsnAgentBroadcastTypeEnum general (7.1.5, L12609)
 LOCK_WAIT = 120.0
 """Seconds (scaled) to wait for another worker's agent test to finish with the group."""
-LONG_TTL = 600
-"""Broadcasts kept longer than this (or until confirmed) are confirmed after the test."""
+
+NO_AGENT = 0  # eAGENTSTATENOAGENT (7.1.3, L12457-L12459)
 QUIET_SECONDS = 0.5
 """The window (scaled) in which an event sent in error would still arrive, once the events
 the server did owe have arrived."""
@@ -111,7 +112,11 @@ class Desk:
         started = session.invoke("asnAgentMonitorStart", {"u8sAgentURI": ""}).expect_result()
         self.cross_ref: str = started["u8sMonitorCrossRefID"]
         self.groups: list[JsonObject] = started["listGroups"]
-        self.logged_in: set[tuple[str, str]] = set()
+        self.before: dict[str, int] = {
+            str(entry.get("u8sGroupURI")): int(entry.get("iAgentState", NO_AGENT))
+            for entry in self.groups
+        }
+        """The agent's state per group URI when the monitor started (AsnAgentGroupInfo)."""
 
     def entry(self, group: str) -> JsonObject:
         """This user's AsnAgentGroupInfo for ``group``; a violation if the monitor lacks it."""
@@ -134,15 +139,14 @@ class Desk:
 
     def login(self, group: str) -> None:
         """asnAgentLogin (6.1.3) with the URIs of the group info; must succeed."""
-        agent = self._agent(group)
-        self.session.invoke("asnAgentLogin", agent).expect_result()
-        self.logged_in.add((agent["u8sAgentURI"], agent["u8sGroupURI"]))
+        self.session.invoke("asnAgentLogin", self._agent(group)).expect_result()
 
     def logoff(self, group: str) -> None:
         """asnAgentLogoff (6.1.4) with the URIs of the group info; must succeed."""
-        agent = self._agent(group)
-        self.session.invoke("asnAgentLogoff", agent).expect_result()
-        self.logged_in.discard((agent["u8sAgentURI"], agent["u8sGroupURI"]))
+        self.session.invoke("asnAgentLogoff", self._agent(group)).expect_result()
+
+    def was_logged_in(self, group: str) -> bool:
+        return self.before.get(str(self.entry(group)["u8sGroupURI"]), NO_AGENT) != NO_AGENT
 
     def items(self, group_uri: str) -> list[JsonObject]:
         """asnAgentBroadcastGetItemsForGroups (6.1.8) for one group."""
@@ -155,15 +159,32 @@ class Desk:
         """Whether GetItemsForGroups for ``group_uri`` lists the broadcast."""
         return any(item["u8sBroadcastID"] == broadcast_id for item in self.items(group_uri))
 
-    def clean_up(self) -> None:
-        """Log off what this desk logged in (best effort: the verdict is already made)."""
-        for agent_uri, group_uri in sorted(self.logged_in):
+    def stop(self) -> None:
+        """asnAgentMonitorStop (6.1.2) of this desk's monitor, best effort at the end (a test
+        may have stopped it already)."""
+        if self.session.closed:
+            return
+        try:
+            self.session.invoke("asnAgentMonitorStop", {"u8sMonitorCrossRefID": self.cross_ref})
+        except (ConformanceViolation, OperationNotImplemented) as exc:
+            self.session.transcript.note(f"stopping the agent monitor failed: {exc}")
+
+    def restore(self, group: str) -> None:
+        """Put the agent back in the state of :attr:`before` in ``group``: logged off
+        (asnAgentLogoff), or logged in (asnAgentLogin) in that state (asnAgentSetState 6.1.5).
+        Best effort: the verdict is already made."""
+        agent = self._agent(group)
+        was = self.before.get(str(agent["u8sGroupURI"]), NO_AGENT)
+        steps = (
+            [("asnAgentLogoff", agent)]
+            if was == NO_AGENT
+            else [("asnAgentLogin", agent), ("asnAgentSetState", {**agent, "iAgentState": was})]
+        )
+        for operation, argument in steps:
             try:
-                self.session.invoke(
-                    "asnAgentLogoff", {"u8sAgentURI": agent_uri, "u8sGroupURI": group_uri}
-                )
+                self.session.invoke(operation, argument)
             except (ConformanceViolation, OperationNotImplemented) as exc:
-                self.session.transcript.note(f"clean-up logoff failed: {exc}")
+                self.session.transcript.note(f"restoring the agent state failed: {exc}")
 
 
 # --- the set-up -----------------------------------------------------------------------------
@@ -199,8 +220,8 @@ class Team:
     second: Desk
     outsider: Desk
     created: list[str] = field(default_factory=list)
-    """Broadcasts kept until confirmed, to be confirmed after the test (a real server would
-    keep them until it stops)."""
+    """Broadcasts the server keeps (iTTL other than 0), confirmed after the test so that none
+    is left for real agents (a real server keeps a TTL -1 broadcast until it stops)."""
 
     def broadcast(self, ttl: int) -> Sent:
         """asnAgentBroadcastCreate (6.1.9) by the outsider (anybody may, L12887) to the group,
@@ -214,7 +235,7 @@ class Team:
         }
         result = self.outsider.session.invoke("asnAgentBroadcastCreate", argument)
         broadcast_id: str = result.expect_result()["u8sBroadcastID"]
-        if ttl < 0 or ttl > LONG_TTL:
+        if ttl != 0:  # kept: confirmed after the test (a second confirm is ignored, L12040)
             self.created.append(broadcast_id)
         return Sent(broadcast_id, data)
 
@@ -230,6 +251,9 @@ class Team:
         argument = {"u8sBroadcastID": sent.broadcast_id}
         by.session.invoke("asnAgentBroadcastConfirm", argument).expect_result()
 
+    touched: list[tuple[Desk, str]] = field(default_factory=list)
+    """(desk, group) whose agent state the test may change, restored afterwards."""
+
     def clean_up(self) -> None:
         for broadcast_id in self.created:
             try:
@@ -238,8 +262,10 @@ class Team:
                 )
             except (ConformanceViolation, OperationNotImplemented) as exc:
                 self.outsider.session.transcript.note(f"clean-up confirm failed: {exc}")
+        for desk, group in self.touched:
+            desk.restore(group)
         for desk in (self.first, self.second, self.outsider):
-            desk.clean_up()
+            desk.stop()
 
 
 @pytest.fixture
@@ -255,11 +281,16 @@ def team(roles: Roles, session_factory: SessionFactory, target: Target) -> Itera
         entry = first.entry(roles.group)
         built = Team(roles.group, str(entry["u8sGroupURI"]), first, second, outsider)
         stack.callback(built.clean_up)
-        first.login(roles.group)
-        second.login(roles.group)
-        for group in roles.outsider.groups:  # only groups the profile lets the suite use
-            if group in roles.test_groups and group != roles.group and outsider.lists(group):
-                outsider.login(group)
+        chosen = [(first, roles.group), (second, roles.group)]
+        chosen += [  # only groups the profile lets the suite use
+            (outsider, g)
+            for g in roles.outsider.groups
+            if g in roles.test_groups and g != roles.group and outsider.lists(g)
+        ]
+        for desk, group in chosen:
+            built.touched.append((desk, group))
+            if not desk.was_logged_in(group):  # a logged-in agent stays as it is
+                desk.login(group)
         yield built
 
 
@@ -267,13 +298,18 @@ OpenDesk = Callable[[User], Desk]
 
 
 @pytest.fixture
-def open_desk(session_factory: SessionFactory) -> OpenDesk:
-    """``open_desk(user)``: a further session of ``user`` with a monitor of its own."""
+def open_desk(session_factory: SessionFactory) -> Iterator[OpenDesk]:
+    """``open_desk(user)``: a further session of ``user`` with a monitor of its own (stopped
+    after the test)."""
+    opened: list[Desk] = []
 
     def open_one(user: User) -> Desk:
-        return Desk(user, session_factory(user.alias))
+        opened.append(Desk(user, session_factory(user.alias)))
+        return opened[-1]
 
-    return open_one
+    yield open_one
+    for desk in opened:
+        desk.stop()
 
 
 # --- time -----------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ TTL = 60
     "asnAgentLogin",
     "asnAgentLogoff",
     "asnAgentMonitorStart",
+    "asnAgentMonitorStop",
+    "asnAgentSetState",
 )
 def test_confirm_before_expiry_removes_the_broadcast_for_everyone(team: Team) -> None:
     """6.1.10 (L12030-L12032): if the TTL has not expired, a confirm removes the item from the
@@ -57,6 +59,8 @@ def test_confirm_before_expiry_removes_the_broadcast_for_everyone(team: Team) ->
     "asnAgentLogin",
     "asnAgentLogoff",
     "asnAgentMonitorStart",
+    "asnAgentMonitorStop",
+    "asnAgentSetState",
 )
 def test_a_second_confirm_is_ignored_without_error(team: Team) -> None:
     """6.1.10 (L12040-L12042): "Der Server ignoriert Doppel-Bestätigungen!" Both agents

@@ -22,7 +22,12 @@ QUIET_SECONDS = 0.5
 @pytest.mark.spec("6.2.1", line=12131)
 @pytest.mark.spec("7.1.19", line=12852)
 @pytest.mark.sends(
-    "asnAgentBroadcastCreate", "asnAgentLogin", "asnAgentLogoff", "asnAgentMonitorStart"
+    "asnAgentBroadcastCreate",
+    "asnAgentLogin",
+    "asnAgentLogoff",
+    "asnAgentMonitorStart",
+    "asnAgentMonitorStop",
+    "asnAgentSetState",
 )
 def test_ttl_0_reaches_every_logged_in_agent_of_the_group(team: Team) -> None:
     """6.1.9 (L11956-L11957): "Alle Agenten, die in einer der angegebenen Gruppen angemeldet
@@ -40,7 +45,12 @@ def test_ttl_0_reaches_every_logged_in_agent_of_the_group(team: Team) -> None:
 @pytest.mark.spec("6.1.9", line=11952)
 @pytest.mark.spec("6.2.1", line=12131)
 @pytest.mark.sends(
-    "asnAgentBroadcastCreate", "asnAgentLogin", "asnAgentLogoff", "asnAgentMonitorStart"
+    "asnAgentBroadcastCreate",
+    "asnAgentLogin",
+    "asnAgentLogoff",
+    "asnAgentMonitorStart",
+    "asnAgentMonitorStop",
+    "asnAgentSetState",
 )
 def test_ttl_0_does_not_reach_a_user_outside_the_group(team: Team) -> None:
     """6.1.9 (L11956-L11957): only agents logged in to one of the listed groups receive the
@@ -62,6 +72,8 @@ def test_ttl_0_does_not_reach_a_user_outside_the_group(team: Team) -> None:
     "asnAgentLogin",
     "asnAgentLogoff",
     "asnAgentMonitorStart",
+    "asnAgentMonitorStop",
+    "asnAgentSetState",
 )
 def test_ttl_0_is_not_kept(team: Team) -> None:
     """6.1.9 (L11984-L11988): iTTL 0 dispatches "nur an aktuell angemeldete Agenten"; only

@@ -15,7 +15,9 @@ to every monitor of it, so a test only looks at events of connections it placed 
 the called side, at the one incoming call it waits for. To be sure that incoming call is its
 own, a test places calls only while it holds a *lease* on the line it dials: an exclusive lock
 file for that line of that target, shared by every process on this machine (closing the file,
-or the process ending, releases it). Each call is dropped when its block ends, pass or fail.
+or the process ending, releases it). Each call is dropped when its block ends, pass or fail,
+and every monitor a test started is stopped when the test ends (asnCtiLineMonitorStop, best
+effort: a monitor the test stopped itself, or that ended with its session, may be refused).
 """
 
 from __future__ import annotations
@@ -29,12 +31,14 @@ import pytest
 from conformance.client import Outcome, Session, Target, Where
 from conformance.errors import SuiteError
 from conformance.leases import lease
+from conformance.lineids import same_line
 from conformance.plugin import SessionFactory
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
 
 ENUM_LINES = "asnCtiEnumPhoneLines"
 MONITOR_START = "asnCtiLineMonitorStart"
+MONITOR_STOP = "asnCtiLineMonitorStop"
 MAKE_CALL = "asnCtiMakeCall"
 DROP_CALL = "asnCtiDropCall"
 CALL_CHANGED = "asnCtiNotifyLineCallInformationChanged"
@@ -116,6 +120,7 @@ class Phone:
     def __init__(self, user: User, session: Session) -> None:
         self.user = user
         self.session = session
+        self.monitors: list[Monitor] = []
 
     def invoke(self, operation: str, argument: JsonObject) -> Outcome:
         return self.session.invoke(operation, argument)
@@ -123,7 +128,20 @@ class Phone:
     def monitor(self, line: str) -> Monitor:
         """asnCtiLineMonitorStart on ``line`` (L24664-L24728); it must succeed."""
         result = self.invoke(MONITOR_START, {"u8sLinePhoneNumber": line}).expect_result()
-        return Monitor(self.session, line, str(result["u8sMonitorCrossRefID"]), result)
+        monitor = Monitor(self.session, line, str(result["u8sMonitorCrossRefID"]), result)
+        self.monitors.append(monitor)
+        return monitor
+
+    def stop_monitors(self) -> None:
+        """asnCtiLineMonitorStop for each monitor started here (best effort, at the end)."""
+        for monitor in self.monitors:
+            if self.session.closed:
+                return
+            try:
+                self.invoke(MONITOR_STOP, {"u8sMonitorCrossRefID": monitor.cross_ref})
+            except Exception as exc:  # cleanup must not hide the test's own outcome
+                self.session.transcript.note(f"stopping {monitor.cross_ref} failed: {exc!r}")
+        self.monitors.clear()
 
     def own_lines(self, scope: int = USER_OWN_LINES) -> list[JsonObject]:
         """asnCtiEnumPhoneLines (L24538-L24605) without change notification: the lines."""
@@ -135,7 +153,7 @@ class Phone:
         """The dialable number of one of the user's lines: its AsnCtiLineInfo
         ``u8sPhoneNumber`` ("the phonenumer of the line in a dialable format", L27519)."""
         for info in self.own_lines():
-            if info["u8sLinePhoneNumber"] == line:
+            if same_line(info["u8sLinePhoneNumber"], line):
                 return str(info["u8sPhoneNumber"])
         raise SuiteError(f"{line} is not among the lines asnCtiEnumPhoneLines lists for the owner")
 
@@ -152,6 +170,14 @@ class Phone:
             f"{MAKE_CALL}: u8sConnectionID must name the call (L25028), got {connection_id!r}"
         )
         return connection_id
+
+    def drop(self, connection_id: str) -> None:
+        """asnCtiDropCall (26.1.11, L25089-L25126): answered with ``bSuccess`` true, "true/1
+        if the call was dropped" (L25113), for a call of the caller's own line."""
+        dropped = self.invoke(DROP_CALL, {"u8sConnectionID": connection_id}).expect_result()
+        assert dropped["bSuccess"] is True, (
+            f"{DROP_CALL} of the current call {connection_id!r} answered {dropped} (L25113)"
+        )
 
     def hang_up(self, connection_id: str) -> None:
         """Best-effort asnCtiDropCall when a test ends; its outcome does not count."""
@@ -173,10 +199,13 @@ class Cti:
         """The profile's ``[cti] lines``: the only lines calls are placed from and to."""
         self._lookups: dict[str, Phone] = {}
         self._leased: set[str] = set()
+        self.phones: list[Phone] = []
 
     def phone(self, party: Party) -> Phone:
         """A new session of the party's user."""
-        return Phone(party.user, self._sessions(party.user.alias))
+        phone = Phone(party.user, self._sessions(party.user.alias))
+        self.phones.append(phone)
+        return phone
 
     def number_of(self, party: Party) -> str:
         """The number to dial for ``party``'s line, as its owner's line list gives it."""
@@ -215,8 +244,12 @@ class Cti:
 
 
 @pytest.fixture
-def cti(session_factory: SessionFactory, target: Target, profile: Profile) -> Cti:
-    return Cti(session_factory, target, profile.cti.lines)
+def cti(session_factory: SessionFactory, target: Target, profile: Profile) -> Iterator[Cti]:
+    """The test's phones; their monitors are stopped afterwards (before their sessions end)."""
+    made = Cti(session_factory, target, profile.cti.lines)
+    yield made
+    for phone in made.phones:
+        phone.stop_monitors()
 
 
 # --- who plays which part -------------------------------------------------------------------
@@ -306,7 +339,7 @@ class Scene:
         def test(event: JsonObject) -> bool:
             return (
                 id(event) not in earlier
-                and event.get("u8sLinePhoneNumber") == line
+                and same_line(event.get("u8sLinePhoneNumber"), line)
                 and information(event).get("bOutbound") is False
             )
 

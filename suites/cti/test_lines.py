@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from conformance.lineids import line_key
+
 if TYPE_CHECKING:
     from conftest import Cti, Party
 
@@ -21,10 +23,11 @@ USER_OWN_LINES = 0  # AsnCtiEnumPhoneLinesArgumentEnum (27.1.2, L26969)
 @pytest.mark.sends("asnCtiEnumPhoneLines")
 def test_user_own_lines_lists_the_lines_the_user_owns(cti: Cti, caller: Party) -> None:
     """26.1.1 (L24547): typeofLines userOwnLines lists "the lines which the logged in user is
-    owner of" (27.1.2, L26969): exactly the lines the profile gives that user, each once."""
+    owner of" (27.1.2, L26969): exactly the lines the profile gives that user, each once
+    (a line named by its number or its 'tel:' LineURI, L27503-L27509)."""
     phone = cti.phone(caller)
     listed = [line["u8sLinePhoneNumber"] for line in phone.own_lines(USER_OWN_LINES)]
-    assert sorted(listed) == sorted(caller.user.lines), (
+    assert sorted(map(line_key, listed)) == sorted(map(line_key, caller.user.lines)), (
         f"{ENUM_LINES} (userOwnLines) for {caller.user.name!r} listed {listed}; the profile "
         f"gives the user {list(caller.user.lines)}"
     )

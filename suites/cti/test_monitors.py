@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conformance.client import Where
+from conformance.lineids import same_line
 
 if TYPE_CHECKING:
     from conftest import Cti, Party
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.module("CTI"), pytest.mark.requires("cti.lines>=2")]
 
 MONITOR_STOP = "asnCtiLineMonitorStop"
-DROP_CALL = "asnCtiDropCall"
 CALL_CHANGED = "asnCtiNotifyLineCallInformationChanged"
 DESTROYED = frozenset({1})  # eCALLSTATEDESTROYED: the connection's last state (L4360)
 QUIET_SECONDS = 0.5
@@ -62,7 +62,7 @@ def test_monitor_start_returns_a_cross_reference_and_the_line_state(
     phone = cti.phone(caller)
     first = phone.monitor(caller.line)
     assert first.cross_ref, f"u8sMonitorCrossRefID is empty: {first.started}"
-    assert first.started["lineInfo"]["u8sLinePhoneNumber"] == caller.line, first.started
+    assert same_line(first.started["lineInfo"]["u8sLinePhoneNumber"], caller.line), first.started
     with cti.placed(phone, caller.line, spare, cti.number_of(spare)) as connection_id:
         first.change_of(connection_id)  # the server has the call on the line now
         second = phone.monitor(caller.line)
@@ -70,7 +70,9 @@ def test_monitor_start_returns_a_cross_reference_and_the_line_state(
             f"two monitors of {caller.line} got cross references {first.cross_ref!r} and "
             f"{second.cross_ref!r}; each monitor needs its own (L24518-L24521)"
         )
-        assert second.started["lineInfo"]["u8sLinePhoneNumber"] == caller.line, second.started
+        assert same_line(second.started["lineInfo"]["u8sLinePhoneNumber"], caller.line), (
+            second.started
+        )
         calls = [call["u8sConnectionID"] for call in second.started["seqCalls"]]
         assert connection_id in calls, (
             f"seqCalls of the second monitor lists {calls}, not the call {connection_id!r} "
@@ -79,9 +81,13 @@ def test_monitor_start_returns_a_cross_reference_and_the_line_state(
 
 
 @pytest.mark.spec("26.2.6", line=26227)
-@pytest.mark.spec("26.1.3", line=24518)
+@pytest.mark.spec("26", line=24518)
 @pytest.mark.sends(
-    "asnCtiDropCall", "asnCtiEnumPhoneLines", "asnCtiLineMonitorStart", "asnCtiMakeCall"
+    "asnCtiDropCall",
+    "asnCtiEnumPhoneLines",
+    "asnCtiLineMonitorStart",
+    "asnCtiLineMonitorStop",
+    "asnCtiMakeCall",
 )
 def test_two_monitors_of_a_line_both_get_every_event_with_their_own_cross_reference(
     cti: Cti, caller: Party, spare: Party
@@ -97,7 +103,7 @@ def test_two_monitors_of_a_line_both_get_every_event_with_their_own_cross_refere
     with cti.placed(first_phone, caller.line, spare, cti.number_of(spare)) as connection_id:
         for monitor in monitors:
             monitor.change_of(connection_id)
-        first_phone.invoke(DROP_CALL, {"u8sConnectionID": connection_id}).expect_result()
+        first_phone.drop(connection_id)
         for monitor in monitors:
             monitor.change_of(connection_id, DESTROYED)
     seen = []
@@ -131,17 +137,15 @@ def test_a_stopped_monitor_gets_no_events_while_the_other_still_does(
     cti: Cti, caller: Party, spare: Party
 ) -> None:
     """26.1.4 (L24734-L24735): asnCtiLineMonitorStop with a monitor's cross reference stops
-    that monitor's events; its result is empty (AsnCtiLineMonitorStopResult has only the
-    optional ``optionalParams``, L24750-L24756). One session monitors its line twice and stops
+    that monitor's events; its result (AsnCtiLineMonitorStopResult, L24750-L24756) carries
+    nothing the test needs (a server may add members). One session monitors its line twice and stops
     the first monitor; a call placed and dropped on the line afterwards reaches the second
     monitor, while no event with the first cross reference arrives (nor within a quiet
     window after the call has ended)."""
     phone = cti.phone(caller)
     stopped, kept = phone.monitor(caller.line), phone.monitor(caller.line)
     argument = {"u8sMonitorCrossRefID": stopped.cross_ref}
-    result = phone.invoke(MONITOR_STOP, argument).expect_result()
-    extra = sorted(set(result) - {"optionalParams", "_type"})
-    assert not extra, f"{MONITOR_STOP} answered members {extra}; its result is empty"
+    phone.invoke(MONITOR_STOP, argument).expect_result()
     since = phone.session.mark()
     with cti.placed(phone, caller.line, spare, cti.number_of(spare)) as connection_id:
         kept.next_change(
@@ -153,7 +157,7 @@ def test_a_stopped_monitor_gets_no_events_while_the_other_still_does(
                 f"an event of call {connection_id!r} for the monitor still running",
             )
         )
-        phone.invoke(DROP_CALL, {"u8sConnectionID": connection_id}).expect_result()
+        phone.drop(connection_id)
         kept.change_of(connection_id, DESTROYED)
     phone.session.assert_quiet(
         CALL_CHANGED, QUIET_SECONDS, carrying(stopped.cross_ref), since=since

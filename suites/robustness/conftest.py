@@ -29,7 +29,7 @@ from conformance.profile import Profile, User
 from conformance.rose import Error, Reject, Result
 
 PROBE = "asnGetLoggedInContact"
-"""A call every server answers (10.1.5, L14443-L14475): the "still works" check after abuse."""
+"""A call every server answers (10.1.6, L14443-L14475): the "still works" check after abuse."""
 ANSWER_TIMEOUT = 10.0
 """Seconds (scaled) a bad frame or invoke may take to be answered."""
 ID = "__ID__"

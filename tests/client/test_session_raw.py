@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -77,3 +78,22 @@ def test_attempt_upgrade(live_http: HttpClient, session: Session) -> None:
     assert refused is not None and refused.status == 400
     assert refused.json()["reject"] == {"invokeProblem": 8}
     assert Session.attempt_upgrade(live_http, session.session_id) is None
+
+
+def test_try_upgrade_waits_for_the_server_to_close(live_http: HttpClient) -> None:
+    refused = Session.try_upgrade(live_http, "0" * 32, wait_close=1.0)
+    assert refused.refusal is not None and refused.refusal.status == 400
+    with ReferenceServer(variations=["robustness.upgrade-accepted-then-closed"]) as server:
+        target = replace(live_http.target, url=server.url)
+        with HttpClient(target) as http:
+            closed = Session.try_upgrade(http, "0" * 32, wait_close=5.0)
+    assert closed.refusal is None and closed.closed_by_server
+    (frame,) = closed.frames
+    assert json.loads(frame)[0]["reject"]["reject"] == {"invokeProblem": 8}
+
+
+def test_try_upgrade_of_a_live_session_stays_open_until_the_wait_ends(
+    live_http: HttpClient, session: Session
+) -> None:
+    attempt = Session.try_upgrade(live_http, session.session_id, wait_close=0.2)
+    assert attempt.refusal is None and not attempt.closed_by_server

@@ -479,8 +479,42 @@ def _calls_reported(make: PhoneMaker) -> Any:
     return len(alice.result("asnCtiLineMonitorStart", {"u8sLinePhoneNumber": A1})["seqCalls"])
 
 
-def _stop_unknown(make: PhoneMaker) -> Any:
-    return list(make("alice").reply("asnCtiLineMonitorStop", {"u8sMonitorCrossRefID": "nope"}))
+def _unknown_stop_keeps_monitors(make: PhoneMaker) -> Any:
+    alice = make("alice")
+    alice.monitor(A1)
+    alice.reply("asnCtiLineMonitorStop", {"u8sMonitorCrossRefID": "nope"})
+    alice.dial(A1, "+4930100201")
+    alice.result("asnCheckConnection", {})
+    return any(e["operationName"] == CHANGED for e in alice.pending)
+
+
+def _events_per_monitor(make: PhoneMaker) -> Any:
+    alice = make("alice")
+    first, second = alice.monitor(A1), alice.monitor(A1)
+    alice.dial(A1, "+4930100201")
+    alice.result("asnCheckConnection", {})
+    labels = [e["argument"].get("u8sMonitorCrossRefID") for e in alice.pending]
+    return labels.count(first) == labels.count(second) > 0
+
+
+def _success_of(operation: str) -> Callable[[PhoneMaker], Any]:
+    def probe(make: PhoneMaker) -> Any:
+        alice, bob = make("alice"), make("bob")
+        bob.monitor(B1)
+        caller = alice.dial(A1, "+4930100201")
+        callee = bob.call_event()["callinformation"]["u8sConnectionID"]
+        if operation == "asnCtiAnswerCall":
+            return bob.result(operation, {"u8sConnectionID": callee})["bSuccess"]
+        return alice.result(operation, {"u8sConnectionID": caller})["bSuccess"]
+
+    return probe
+
+
+def _make_call_success(make: PhoneMaker) -> Any:
+    alice = make("alice")
+    alice.dial(A1, "+4930100201")
+    alice.result("asnCheckConnection", {})
+    return [e["argument"]["success"] for e in alice.pending if e["operationName"] == MADE]
 
 
 def _foreign_line(make: PhoneMaker) -> Any:
@@ -497,7 +531,12 @@ PROBES: dict[str, tuple[Callable[[PhoneMaker], Any], Any]] = {
     "cti.own-lines-lists-all": (_own_lines, (2, True)),
     "cti.change-notify-ignored": (_own_lines, (2, True)),
     "cti.monitor-start-without-calls": (_calls_reported, 1),
-    "cti.stop-unknown-accepted": (_stop_unknown, ["error"]),
+    "cti.unknown-stop-ends-every-monitor": (_unknown_stop_keeps_monitors, True),
+    "cti.call-event-lost": (_events_per_monitor, True),
+    "cti.call-event-duplicated": (_events_per_monitor, True),
+    "cti.answer-reports-failure": (_success_of("asnCtiAnswerCall"), True),
+    "cti.drop-reports-failure": (_success_of("asnCtiDropCall"), True),
+    "cti.make-call-result-failure": (_make_call_success, [1]),
     "cti.foreign-line-access": (_foreign_line, ["error"]),
 }
 

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
+import requests
+from websockets.exceptions import ConnectionClosed
 
 from conformance.reference import ReferenceServer
 from conformance.reference.faults import FAULTS
 from conformance.reference.hooks import Fault, FaultSet, HookPoint
 from conformance.reference.variations import VARIATIONS, chosen, variation
 from conformance.schemagen import ROOT, SOURCE
+
+if TYPE_CHECKING:
+    from conftest import Api, Channel
 
 DOCUMENT_LINES = len((ROOT / SOURCE).read_text(encoding="utf-8").splitlines())
 
@@ -114,3 +121,144 @@ def test_session_routed_variation_ignores_the_ucsid_only_in_live_sessions() -> N
             timeout=5,
         )
         assert served.status_code == 200
+
+
+# --- each variation of the CTI, agent and robustness areas changes what the server does -----
+
+A1 = "tel:+4930100101"  # alice's first line (profiles/embedded.toml)
+SUPPORT = "sip:support@groups.reference.invalid"
+
+
+def _over_websocket(api: Api, *steps: Any) -> Any:
+    with api.websocket(api.create_session("alice")) as channel:
+        return [step(channel) for step in steps][-1]
+
+
+def _stop_unknown(api: Api) -> Any:
+    stop = {"u8sMonitorCrossRefID": "nope"}
+    return _over_websocket(api, lambda c: list(c.call(1, "asnCtiLineMonitorStop", stop)))
+
+
+def _answer_own_call(api: Api) -> Any:
+    dial = {"u8sPhoneNumberFrom": A1, "u8sPhoneNumberTo": "+4930100201", "iNumberFormat": 1}
+
+    def answer(channel: Channel) -> Any:
+        connection = channel.call(1, "asnCtiMakeCall", dial)["result"]["result"]["result"]
+        channel.invoke(2, "asnCtiAnswerCall", {"u8sConnectionID": connection["u8sConnectionID"]})
+        while True:
+            message = channel.receive()
+            if "invoke" not in message:
+                return message.get("result", {}).get("result", {}).get("result", "error")
+
+    return _over_websocket(api, answer)
+
+
+def _own_lines(api: Api) -> Any:
+    argument = {"typeofLines": 0, "attachChangeNotify": 0}
+    result = api.direct("asnCtiEnumPhoneLines", argument).json()
+    return result["seqLines"][0]["u8sLinePhoneNumber"], "u8sUcconfNewerMember" in result
+
+
+def _agent_uri(api: Api) -> Any:
+    result = api.direct("asnAgentMonitorStart", {"u8sAgentURI": ""}).json()
+    return result["listGroups"][0]["u8sAgentURI"]
+
+
+def _open_after_the_ttl(api: Api) -> Any:
+    create = {"listu8sGroupIDs": [SUPPORT], "iBroadcastType": 1, "data": "x", "iTTL": 3}
+    broadcast_id = api.direct("asnAgentBroadcastCreate", create).json()["u8sBroadcastID"]
+    api.server.clock.advance(3.5)
+    try:
+        check = {"u8sBroadcastID": broadcast_id}
+        return api.direct("asnAgentBroadcastCheck", check).json()["bExists"]
+    finally:
+        api.server.clock.advance(-3.5)
+
+
+def _bad_body(api: Api) -> Any:
+    response = requests.post(
+        f"{api.url}/ws/direct/asnGetLoggedInContact",
+        data=b"no json",
+        params=api.query_auth("alice"),
+        timeout=5,
+    )
+    return response.status_code
+
+
+def _outside_the_api(api: Api) -> Any:
+    response = requests.post(f"{api.url}/ucconf", timeout=5)
+    return response.status_code, response.headers["Content-Type"].split(";")[0]
+
+
+def _trailing_garbage(api: Api) -> Any:
+    frame = '{"invoke": {"invokeID": 7, "operationName": "x"}} }'
+    return _over_websocket(api, lambda c: (c.send(frame), c.receive()["reject"]["reject"])[1])
+
+
+def _no_rose(api: Api) -> Any:
+    def send(channel: Channel) -> Any:
+        channel.send("4711")
+        return next(iter(channel.call(1, "asnCheckConnection")))
+
+    return _over_websocket(api, send)
+
+
+def _big_frame(api: Api) -> Any:
+    padding = {"u8sUcconfPadding": "x" * 100_000}
+
+    def send(channel: Channel) -> Any:
+        try:
+            return next(iter(channel.call(1, "asnCheckConnection", padding)))
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+
+    return _over_websocket(api, send)
+
+
+def _reply_order(api: Api) -> Any:
+    def pipeline(channel: Channel) -> Any:
+        channel.invoke(1, "asnCheckConnection")
+        channel.invoke(2, "asnCheckConnection")
+        return [channel.receive()["result"]["invokeID"] for _ in range(2)]
+
+    return _over_websocket(api, pipeline)
+
+
+def _slow_reply(api: Api) -> Any:
+    def timed(channel: Channel) -> Any:
+        started = time.monotonic()
+        channel.call(1, "asnCheckConnection")
+        return time.monotonic() - started >= 0.04
+
+    return _over_websocket(api, timed)
+
+
+PROBES: dict[str, tuple[Callable[[Api], Any], Any]] = {
+    # variation name: (probe, what the server shows without it)
+    "cti.idempotent-monitor-stop": (_stop_unknown, ["error"]),
+    "cti.answer-refused-with-bsuccess-false": (_answer_own_call, "error"),
+    "cti.lines-named-by-number": (_own_lines, (A1, False)),
+    "cti.extra-result-members": (_own_lines, (A1, False)),
+    "agent.line-uri-agents": (_agent_uri, "sip:alice@reference.invalid"),
+    "agent.broadcasts-purged-periodically": (_open_after_the_ttl, False),
+    "robustness.unused-body-ignored": (_bad_body, 400),
+    "robustness.html-404-outside-the-api": (_outside_the_api, (404, "application/json")),
+    "robustness.lenient-json-reader": (_trailing_garbage, {"generalProblem": 2}),
+    "robustness.non-invokes-ignored": (_no_rose, "reject"),
+    "robustness.frame-limit": (_big_frame, "result"),
+    "robustness.replies-out-of-order": (_reply_order, [1, 2]),
+    "robustness.wan-latency": (_slow_reply, False),
+}
+"""robustness.upgrade-accepted-then-closed: tests/client/test_session_raw.py."""
+
+
+@pytest.mark.parametrize("name", sorted(PROBES))
+def test_variation_changes_what_the_server_does(
+    name: str,
+    make_server: Callable[..., ReferenceServer],
+    api_for: Callable[[ReferenceServer], Api],
+) -> None:
+    probe, default = PROBES[name]
+    assert probe(api_for(make_server())) == default
+    varied = probe(api_for(make_server(variations=[name])))
+    assert varied != default, f"{name} changed nothing"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
 from conformance.reference.cti import (
     ANSWER_ALLOWED,
+    CALL_EVENT_COPIES,
     CALL_STATE_REPORTED,
     CHANGE_NOTIFY_ATTACHED,
     EVENT_CROSS_REFERENCES,
@@ -12,12 +17,15 @@ from conformance.reference.cti import (
     LINE_SCOPE,
     MAKE_CALL_RESULT_SENT,
     MONITOR_STOPPED,
-    UNKNOWN_MONITOR_REFUSED,
+    UNKNOWN_STOP_ENDS_ALL,
+    Delivery,
     LineScope,
 )
+from conformance.reference.dispatch import OPERATION_RESULT
 from conformance.reference.faults.registry import fault
 from conformance.reference.pbx import CallState
-from conformance.rose import JsonObject
+from conformance.reference.state import OUTGOING_EVENT
+from conformance.rose import Invoke, JsonObject
 
 # --- CTI -----------------------------------------------------------------------------------
 
@@ -84,7 +92,7 @@ def _cti_wrong_call_state(state: int) -> int:
     "asnCtiAnswerCall connects a call in any state, not only one in OFFERING",
     ANSWER_ALLOWED,
     breaks=[
-        "suites/cti/test_errors.py::test_answering_a_call_that_is_not_offering_is_refused",
+        "suites/cti/test_errors.py::test_answering_a_call_that_is_not_offering_does_not_connect_it",
     ],
 )
 def _cti_answer_not_offering_accepted(allowed: bool) -> bool:
@@ -128,15 +136,16 @@ def _cti_monitor_start_without_calls(calls: list[JsonObject]) -> list[JsonObject
 
 
 @fault(
-    "cti.stop-unknown-accepted",
-    "asnCtiLineMonitorStop of a cross reference the session does not hold answers success",
-    UNKNOWN_MONITOR_REFUSED,
+    "cti.unknown-stop-ends-every-monitor",
+    "asnCtiLineMonitorStop of a cross reference the session does not hold ends every monitor "
+    "of the session",
+    UNKNOWN_STOP_ENDS_ALL,
     breaks=[
-        "suites/cti/test_errors.py::test_stopping_an_unknown_cross_reference_is_refused",
+        "suites/cti/test_errors.py::test_stopping_an_unknown_cross_reference_ends_no_monitor",
     ],
 )
-def _cti_stop_unknown_accepted(refused: bool) -> bool:
-    return False
+def _cti_unknown_stop_ends_every_monitor(ends_all: bool) -> bool:
+    return True
 
 
 @fault(
@@ -149,3 +158,74 @@ def _cti_stop_unknown_accepted(refused: bool) -> bool:
 )
 def _cti_foreign_line_access(allowed: bool) -> bool:
     return True
+
+
+_TWO_MONITORS = (
+    "suites/cti/test_monitors.py::"
+    "test_two_monitors_of_a_line_both_get_every_event_with_their_own_cross_reference"
+)
+
+
+@fault(
+    "cti.call-event-lost",
+    "the second monitor of a line misses the RINGBACK event of each call (a lost event)",
+    CALL_EVENT_COPIES,
+    breaks=[_TWO_MONITORS],
+)
+def _cti_call_event_lost(delivery: Delivery) -> Delivery:
+    lost = delivery.monitor_index == 1 and delivery.call_state == CallState.RINGBACK
+    return replace(delivery, copies=0) if lost else delivery
+
+
+@fault(
+    "cti.call-event-duplicated",
+    "the second monitor of a line gets the RINGBACK event of each call twice",
+    CALL_EVENT_COPIES,
+    breaks=[_TWO_MONITORS],
+)
+def _cti_call_event_duplicated(delivery: Delivery) -> Delivery:
+    twice = delivery.monitor_index == 1 and delivery.call_state == CallState.RINGBACK
+    return replace(delivery, copies=2) if twice else delivery
+
+
+def _failing(operation: str) -> Callable[[tuple[str, Any]], tuple[str, Any]]:
+    """A transform of OPERATION_RESULT: ``bSuccess`` false in ``operation``'s results."""
+
+    def transform(answer: tuple[str, Any]) -> tuple[str, Any]:
+        name, result = answer
+        if name == operation and isinstance(result, dict) and "bSuccess" in result:
+            return name, {**result, "bSuccess": False}
+        return answer
+
+    return transform
+
+
+fault(
+    "cti.answer-reports-failure",
+    "asnCtiAnswerCall connects the call but answers bSuccess false",
+    OPERATION_RESULT,
+    breaks=["suites/cti/test_calls.py::test_answer_call_connects_both_sides"],
+)(_failing("asnCtiAnswerCall"))
+
+fault(
+    "cti.drop-reports-failure",
+    "asnCtiDropCall ends the call but answers bSuccess false",
+    OPERATION_RESULT,
+    breaks=[
+        "suites/cti/test_calls.py::test_drop_call_ends_the_call_on_both_sides",
+        _TWO_MONITORS,
+        "suites/cti/test_monitors.py::test_a_stopped_monitor_gets_no_events_while_the_other_still_does",
+    ],
+)(_failing("asnCtiDropCall"))
+
+
+@fault(
+    "cti.make-call-result-failure",
+    "asnCtiNotifyMakeCallResult reports success 0 for a call that was placed",
+    OUTGOING_EVENT,
+    breaks=["suites/cti/test_calls.py::test_make_call_reports_its_outcome_as_make_call_result"],
+)
+def _cti_make_call_result_failure(event: Invoke) -> Invoke:
+    if event.operation_name != "asnCtiNotifyMakeCallResult" or not isinstance(event.argument, dict):
+        return event
+    return replace(event, argument={**event.argument, "success": 0}, _event=True)

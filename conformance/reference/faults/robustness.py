@@ -23,7 +23,12 @@ from conformance.reference.faults.targets import (
 from conformance.reference.routes import (
     HTTP_RESPONSE,
 )
-from conformance.reference.websocket import BAD_FRAME_ACTION, INVOKE_ANSWER, OUTGOING_REPLY
+from conformance.reference.websocket import (
+    BAD_FRAME_ACTION,
+    INVOKE_ANSWER,
+    OUTGOING_REPLY,
+    UNKNOWN_SESSION_UPGRADE,
+)
 from conformance.rose import Error, GeneralProblem, Invoke, InvokeProblem, Reject
 
 # --- robustness ----------------------------------------------------------------------------
@@ -43,7 +48,7 @@ from conformance.rose import Error, GeneralProblem, Invoke, InvokeProblem, Rejec
         ),
         *_tests(
             "suites/robustness/test_frames.py",
-            "test_json_that_is_no_rose_message_gets_a_general_problem_reject",
+            "test_json_that_is_no_rose_message_is_rejected_or_ignored",
             "object-without-kind",
             "number",
             "string",
@@ -109,7 +114,7 @@ _ROBUST_WEBSOCKET = (
     ),
     *_tests(
         _FRAMES,
-        "test_json_that_is_no_rose_message_gets_a_general_problem_reject",
+        "test_json_that_is_no_rose_message_is_rejected_or_ignored",
         "object-without-kind",
         "number",
         "string",
@@ -117,7 +122,7 @@ _ROBUST_WEBSOCKET = (
     *_tests(_FRAMES, "test_invoke_without_operation_name_is_rejected"),
     *_tests(_INVOKES, "test_unknown_operation_is_rejected_as_unrecognised"),
     *_tests(_INVOKES, "test_argument_with_wrong_member_types_is_rejected_as_mistyped"),
-    *_tests(_INVOKES, "test_megabyte_string_member_is_answered"),
+    *_tests(_INVOKES, "test_megabyte_string_member_is_answered_or_refused_as_too_big"),
     *_tests(_INVOKES, "test_pipelined_invokes_are_all_answered"),
     *_tests(_INVOKES, "test_duplicate_invoke_id_is_rejected_or_answered_twice"),
 )
@@ -215,7 +220,7 @@ def _mistyped_argument_served(answer: Answer) -> Answer:
     "robustness.large-invoke-dropped",
     f"an invoke whose argument exceeds {_LARGE_ARGUMENT // 1024} KiB is never answered",
     INVOKE_ANSWER,
-    breaks=_tests(_INVOKES, "test_megabyte_string_member_is_answered"),
+    breaks=_tests(_INVOKES, "test_megabyte_string_member_is_answered_or_refused_as_too_big"),
 )
 def _large_invoke_dropped(answer: Answer) -> Answer:
     invoke, _ = answer
@@ -303,7 +308,7 @@ def _crash() -> web.Response:
     HTTP_RESPONSE,
     breaks=_tests(
         _ROBUST_HTTP,
-        "test_post_body_that_is_no_json_is_a_client_error",
+        "test_post_body_that_is_no_json_is_no_server_error",
         *(
             f"{route}-{body}"
             for route in ("direct", "client", "createsession")
@@ -332,14 +337,14 @@ def _crash_on_bad_body(exchange: Exchange) -> Exchange:
             "test_unknown_path_is_a_client_error",
             "ws-route",
             "public-route",
-            "outside-the-routes",
         ),
     ),
 )
 def _html_for_unknown_paths(exchange: Exchange) -> Exchange:
     request, response = exchange
     unknown_operation = _reject_problem(response) == ("invokeProblem", 1)
-    if response.status == 404 or (response.status == 400 and unknown_operation):
+    api = request.path.startswith("/ws/")
+    if api and (response.status == 404 or (response.status == 400 and unknown_operation)):
         page = "<html><body><h1>404 Not Found</h1></body></html>"
         return request, web.Response(status=404, text=page, content_type="text/html")
     return exchange
@@ -351,7 +356,7 @@ def _html_for_unknown_paths(exchange: Exchange) -> Exchange:
     HTTP_RESPONSE,
     breaks=_tests(
         _ROBUST_HTTP,
-        "test_websocket_with_an_invalid_session_id_is_refused_with_json",
+        "test_websocket_with_an_invalid_session_id_is_not_served",
         "unknown",
         "malformed",
         "empty",
@@ -362,3 +367,33 @@ def _upgrade_refused_with_500(exchange: Exchange) -> Exchange:
     if request.path.startswith("/ws/client/websocket") and response.status == 400:
         return request, _crash()
     return exchange
+
+
+@fault(
+    "robustness.500-outside-the-routes",
+    "a path outside /ws that the server does not serve is answered HTTP 500 instead of a 4xx",
+    HTTP_RESPONSE,
+    breaks=_tests(_ROBUST_HTTP, "test_unknown_path_is_a_client_error", "outside-the-routes"),
+)
+def _500_outside_the_routes(exchange: Exchange) -> Exchange:
+    request, response = exchange
+    if response.status == 404 and not request.path.startswith("/ws/"):
+        return request, _crash()
+    return exchange
+
+
+@fault(
+    "robustness.upgrade-served-without-session",
+    "a WebSocket upgrade naming no live session is accepted and kept open (served) instead of "
+    "refused or closed",
+    UNKNOWN_SESSION_UPGRADE,
+    breaks=_tests(
+        _ROBUST_HTTP,
+        "test_websocket_with_an_invalid_session_id_is_not_served",
+        "unknown",
+        "malformed",
+        "empty",
+    ),
+)
+def _upgrade_served_without_session(how: str) -> str:
+    return "accept-and-idle"

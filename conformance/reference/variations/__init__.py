@@ -15,15 +15,16 @@ To add a variation: pick (or declare, next to the decision) a hook point, then::
         return <the other allowed value>
 """
 
-# Importing the areas registers their variations.
-from conformance.reference.variations import (  # noqa: F401
-    auth,
-    chat,
-    envelope,
-    presence,
-    tokens,
-    wire,
-)
+# Importing the areas registers their variations (one line per area keeps merges trivial).
+from conformance.reference.variations import agent as agent
+from conformance.reference.variations import auth as auth
+from conformance.reference.variations import chat as chat
+from conformance.reference.variations import cti as cti
+from conformance.reference.variations import envelope as envelope
+from conformance.reference.variations import presence as presence
+from conformance.reference.variations import robustness as robustness
+from conformance.reference.variations import tokens as tokens
+from conformance.reference.variations import wire as wire
 from conformance.reference.variations.registry import VARIATIONS, chosen, variation
 
 __all__ = ["VARIATIONS", "chosen", "variation"]

@@ -1,0 +1,57 @@
+"""Variations: CTI (suites/cti) — what a conformant PBX/UCServer may do that ours does not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.reference.cti import ANSWER_REFUSAL, LINE_NAMED, UNKNOWN_MONITOR_REFUSED
+from conformance.reference.directory import dialable_number
+from conformance.reference.dispatch import OPERATION_RESULT
+from conformance.reference.variations.registry import variation
+
+
+@variation(
+    "cti.idempotent-monitor-stop",
+    "asnCtiLineMonitorStop of a cross reference the session does not hold answers the empty "
+    "result (no error value fits: generalerror is 'not used in this case')",
+    UNKNOWN_MONITOR_REFUSED,
+    lines=(27279, 27283, 27285, 27287),
+)
+def _idempotent_monitor_stop(refused: bool) -> bool:
+    return False
+
+
+@variation(
+    "cti.answer-refused-with-bsuccess-false",
+    "asnCtiAnswerCall of a call that is not OFFERING answers the result with bSuccess false "
+    "instead of an error",
+    ANSWER_REFUSAL,
+    lines=(25193,),
+)
+def _answer_refused_with_result(refusal: str) -> str:
+    return "result"
+
+
+@variation(
+    "cti.lines-named-by-number",
+    "lines are identified by their phone number, not their 'tel:' LineURI, in every line "
+    "list, monitor result and event",
+    LINE_NAMED,
+    lines=(27503, 27505, 27507, 27509),
+)
+def _lines_named_by_number(line: str) -> str:
+    return dialable_number(line)
+
+
+@variation(
+    "cti.extra-result-members",
+    "every CTI result carries a member the 6.1 document does not define (a newer server's)",
+    OPERATION_RESULT,
+    lines=(),
+    source="protocol-notes §4",
+)
+def _extra_result_members(answer: tuple[str, Any]) -> tuple[str, Any]:
+    operation, result = answer
+    if operation.startswith("asnCti") and isinstance(result, dict):
+        return operation, {**result, "u8sUcconfNewerMember": "added by a newer server"}
+    return answer
