@@ -30,6 +30,7 @@ from aiohttp import web
 
 from conformance.profile import EMBEDDED_PROFILE, Profile, load_profile
 from conformance.reference.clock import Clock
+from conformance.reference.dispatch import registered_handlers
 from conformance.reference.faults import activate
 from conformance.reference.routes import build_app
 from conformance.reference.state import ServerState
@@ -58,7 +59,10 @@ class ReferenceServer:
         self.host = host
         self._requested_port = port
         self.state = ServerState(
-            self.profile, activate(faults, variations), validate_outgoing=validate_outgoing
+            self.profile,
+            activate(faults, variations),
+            validate_outgoing=validate_outgoing,
+            handlers=registered_handlers(),
         )
         """Everything the server holds: directory, sessions, tokens, handlers (for tests)."""
         self._port: int | None = None

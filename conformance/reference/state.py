@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, cast
 
@@ -23,7 +23,6 @@ from conformance.profile import Profile
 from conformance.reference.auth import Authenticator
 from conformance.reference.clock import Clock
 from conformance.reference.directory import Directory
-from conformance.reference.dispatch import registered_handlers
 from conformance.reference.hooks import FaultSet, HookPoint
 from conformance.reference.sessions import NEW_SESSION_ID, Session, SessionRegistry
 from conformance.reference.synth import Synthesiser
@@ -93,6 +92,7 @@ class ServerState:
         *,
         validate_outgoing: bool = True,
         catalog: Catalog | None = None,
+        handlers: Mapping[str, Callable[..., Awaitable[Any]]] | None = None,
     ) -> None:
         self.profile = profile
         self.ucsid = profile.target.ucsid
@@ -110,7 +110,9 @@ class ServerState:
         self.synth = Synthesiser(self.catalog)
         self.numbers = OperationNumbers(self.catalog, profile.operation_ids)
         """Operation numbers: every event goes out with its number (protocol-notes §3)."""
-        self.handlers = dict(registered_handlers())
+        # Handed in (by server.py) rather than imported: dispatch needs the state's type, so the
+        # state may not import dispatch back.
+        self.handlers = dict(handlers or {})
         """Handlers by operation name; a copy per server, so a test may swap one."""
         self.invoke_ids = InvokeIdAllocator()
         """Invoke ids for HTTP calls, which carry none of their own (error bodies show them)."""
