@@ -32,10 +32,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from conformance.document.model import Document, Member, Operation, OperationKind, TypeDef, TypeKind
+from conformance.document.parse import parse_file
 from conformance.effects import audience_of, effect_of
 from conformance.schema_ids import SCHEMA_DIALECT, TYPES_DIR, WEBSERVICE_DIR, type_id
-from conformance.spec.model import Document, Member, Operation, OperationKind, TypeDef, TypeKind
-from conformance.spec.parse import parse_file
 from conformance.webservice import webservice_schemas
 
 Schema = dict[str, Any]

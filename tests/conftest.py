@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from conformance.document.model import Document
+from conformance.document.parse import parse_file
 from conformance.schemagen import ROOT, SOURCE
-from conformance.spec.model import Document
-from conformance.spec.parse import parse_file
 
 SCHEMAS = ROOT
 DOCUMENT = ROOT / SOURCE

@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 
 from conformance import schemagen
 from conformance.cli import main
-from conformance.spec.model import Member
+from conformance.document.model import Member
 
 SOURCE_SHA256 = "02a380ba0b1299269b8732da2c4e350d035d16638181108b4d05625db6a38e85"
 ROOT = schemagen.ROOT

@@ -1,4 +1,4 @@
-"""Parse the protocol document into the model of :mod:`conformance.spec.model`.
+"""Parse the protocol document into the model of :mod:`conformance.document.model`.
 
 The document is regular underneath the damage: chapter 1 is an overview; chapters 2 to 49 pair
 up, an even chapter ``N`` holding a module's operations (``N.1.k``) and events (``N.2.k``) and
@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from conformance.spec.model import (
+from conformance.document.model import (
     Document,
     Member,
     Module,
@@ -28,8 +28,8 @@ from conformance.spec.model import (
     TypeDef,
     TypeKind,
 )
-from conformance.spec.tables import TableContext, TableError, read_enum_values, read_members
-from conformance.spec.text import Line, document_lines, join_prose
+from conformance.document.tables import TableContext, TableError, read_enum_values, read_members
+from conformance.document.text import Line, document_lines, join_prose
 
 PROTOCOL_VERSION = "6.1.0.339"
 

@@ -1,6 +1,6 @@
 """Read the member and value tables of the document, rejoining what the PDF broke apart.
 
-A table arrives as a run of repaired lines (see :mod:`conformance.spec.text`). A row is
+A table arrives as a run of repaired lines (see :mod:`conformance.document.text`). A row is
 ``name type [yes] comment...`` (objects), ``name type comment...`` (choices) or
 ``name number value comment...`` (enumerations), but the extraction breaks it in several ways
 (spec-digest.md section 10 lists them with line numbers):
@@ -25,8 +25,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from conformance.spec.model import EnumValue, Member
-from conformance.spec.text import Line
+from conformance.document.model import EnumValue, Member
+from conformance.document.text import Line
 
 PRIMITIVES = frozenset({"string", "number", "boolean", "Object"})
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

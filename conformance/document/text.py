@@ -13,7 +13,7 @@ any parsing, so that the parser sees clean lines:
 
 What remains are :class:`Line` objects that keep their 1-based line number in the original file,
 so every finding can cite the document. Cells, identifiers and numbers broken across lines are
-rejoined later by the table reader (:mod:`conformance.spec.tables`), which knows what a row
+rejoined later by the table reader (:mod:`conformance.document.tables`), which knows what a row
 should look like.
 """
 

@@ -1,4 +1,4 @@
-"""conformance.spec.parse against the real document: structure, counts and damaged spots."""
+"""conformance.document.parse against the real document: structure, counts and damaged spots."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from conformance.spec.model import Document, OperationKind, TypeKind
-from conformance.spec.parse import iter_type_references
+from conformance.document.model import Document, OperationKind, TypeKind
+from conformance.document.parse import iter_type_references
 
 MODULES = [
     ("General", 2, 47, 32, 218), ("Admin", 4, 19, 0, 94), ("Agent", 6, 12, 3, 37),

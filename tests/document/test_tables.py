@@ -1,12 +1,12 @@
-"""conformance.spec.tables: rows are found by their shape, whatever the PDF did to them."""
+"""conformance.document.tables: rows are found by their shape, whatever the PDF did to them."""
 
 from __future__ import annotations
 
 import pytest
 
-from conformance.spec.model import EnumValue, Member
-from conformance.spec.tables import TableContext, TableError, read_enum_values, read_members
-from conformance.spec.text import Line
+from conformance.document.model import EnumValue, Member
+from conformance.document.tables import TableContext, TableError, read_enum_values, read_members
+from conformance.document.text import Line
 
 CONTEXT = TableContext(
     type_kinds={

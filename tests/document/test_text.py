@@ -1,8 +1,8 @@
-"""conformance.spec.text: mojibake, page furniture and layout are undone before parsing."""
+"""conformance.document.text: mojibake, page furniture and layout are undone before parsing."""
 
 from __future__ import annotations
 
-from conformance.spec.text import FOOTER, Line, document_lines, join_prose, repair_text
+from conformance.document.text import FOOTER, Line, document_lines, join_prose, repair_text
 
 
 def test_repair_text_reverses_double_encoded_utf8() -> None:

@@ -1,7 +1,7 @@
 """Every ``spec`` marker of every suite names a section of the document, and its line lies
 inside that section (issue 14 part 3; review §1.11).
 
-Sections come from the parser (:func:`conformance.spec.parse.split_chapters` for chapters
+Sections come from the parser (:func:`conformance.document.parse.split_chapters` for chapters
 2-49); chapter 1, the web service overview, has plain ``1.k`` headings the parser does not
 model, so they are read here. A section's lines run from its heading to the line before the
 next heading of any section (or chapter).
@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from conformance.document.parse import split_chapters
+from conformance.document.text import document_lines
 from conformance.schemagen import ROOT as SCHEMAS
 from conformance.schemagen import SOURCE
-from conformance.spec.parse import split_chapters
-from conformance.spec.text import document_lines
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITES = ROOT / "suites"
