@@ -212,6 +212,7 @@ fault(
     OPERATION_RESULT,
     breaks=[
         "suites/cti/test_calls.py::test_drop_call_ends_the_call_on_both_sides",
+        "suites/cti/test_calls.py::test_the_calling_line_reports_the_call_on_its_monitor",
         _TWO_MONITORS,
         "suites/cti/test_monitors.py::test_a_stopped_monitor_gets_no_events_while_the_other_still_does",
     ],
