@@ -62,13 +62,14 @@ from enum import IntEnum
 
 from conformance.reference.dispatch import Call, OperationError, operation, request_error
 from conformance.reference.hooks import HookPoint
-from conformance.reference.pbx import CallState, Change, Connection, Pbx, PhoneCall
+from conformance.reference.pbx import CallState, Change, Connection, Pbx, PhoneCall, Reason
 from conformance.reference.sessions import Session
 from conformance.reference.state import ServerState
 from conformance.rose import JsonObject
 
 __all__ = [
     "ANSWER_ALLOWED",
+    "CALLER_PRELUDE",
     "CALL_CHANGED",
     "CALL_STATE_REPORTED",
     "CHANGE_NOTIFY_ATTACHED",
@@ -143,6 +144,11 @@ MAKE_CALL_RESULT_SENT: HookPoint[bool] = HookPoint(
 )
 CALL_STATE_REPORTED: HookPoint[int] = HookPoint(
     "cti.call-state", "the EnumCallState a call information event reports for a connection"
+)
+CALLER_PRELUDE: HookPoint[tuple[CallState, ...]] = HookPoint(
+    "cti.caller-prelude",
+    "the EnumCallStates the calling connection reports before DIALING (none; a callback-style "
+    "MakeCall alerts the calling phone first)",
 )
 EVENT_CROSS_REFERENCES: HookPoint[tuple[str, ...]] = HookPoint(
     "cti.event-cross-references",
@@ -388,6 +394,15 @@ def announce(state: ServerState, changes: list[Change]) -> None:
                 )
 
 
+_PRELUDE_REASONS = {CallState.OFFERING: Reason.OFFERING, CallState.CONNECTED: Reason.CONNECTED}
+
+
+def _as_state(change: Change, call_state: CallState) -> Change:
+    """``change`` as if its connection were in ``call_state`` (a variation's extra step)."""
+    information = {**change.information, "iCallState": int(call_state)}
+    return Change(change.connection, _PRELUDE_REASONS.get(call_state, change.reason), information)
+
+
 async def _proceed(
     state: ServerState,
     session: Session | None,
@@ -399,7 +414,8 @@ async def _proceed(
     the call can come between the steps."""
     caller = phone_call.connections[0]
     if not caller.ended:
-        announce(state, [dialing])
+        prelude = state.faults.apply(CALLER_PRELUDE, ())
+        announce(state, [_as_state(dialing, step) for step in prelude] + [dialing])
     if session is not None and state.faults.apply(MAKE_CALL_RESULT_SENT, True):
         session.send_event(
             MAKE_CALL_RESULT,

@@ -61,6 +61,7 @@ class CallState(IntEnum):
     RINGBACK = 8
     CONNECTED = 32
     DISCONNECTED = 256
+    PREPARECALL = 512  # only a variation's extra step (conformance.reference.variations.cti)
 
 
 class Reason(IntEnum):

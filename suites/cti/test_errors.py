@@ -22,7 +22,12 @@ pytestmark = pytest.mark.module("CTI")
 MONITOR_START = "asnCtiLineMonitorStart"
 MONITOR_STOP = "asnCtiLineMonitorStop"
 ANSWER_CALL = "asnCtiAnswerCall"
+CALL_CHANGED = "asnCtiNotifyLineCallInformationChanged"
 CONNECTED = 32  # eCALLSTATECONNECTED (3.1.11, L4371)
+# EnumCallState (3.1.11): an outgoing call not (yet) connected: DIALING (L4364), RINGBACK
+# (L4365, "abgehend, Gegenstelle klingelt"), PREPARECALL (L4379). A callback-style MakeCall
+# may first ring and connect the calling phone; the test waits until the call is outgoing.
+OUTGOING_UNCONNECTED = frozenset({4, 8, 512})
 USER_MONITOR_LINES = 1  # own lines plus lines with special access rights (27.1.2, L26971)
 NO_ACCESS_ERRORS = {2: "accessdenied", 3: "invalidline"}  # 27.1.8, L27267-L27269
 
@@ -107,11 +112,13 @@ def test_answering_a_call_that_is_not_offering_does_not_connect_it(
     accepted. Answering the caller's own outgoing call, which is dialling or ringing back but
     never offering, is not done: the server answers the operation's error (AsnRequestError) or
     the result with ``bSuccess`` false ("true/1 if the call was accepted, false/0 otherwise",
-    L25193), never ``bSuccess`` true; and the call does not become CONNECTED."""
+    L25193), never ``bSuccess`` true; and the call does not become CONNECTED afterwards. The
+    answer is sent once the call reports an outgoing state (DIALING, RINGBACK or PREPARECALL):
+    before that, a callback-style PBX may be ringing the calling phone itself (N30)."""
     phone = cti.phone(caller)
     monitor = phone.monitor(caller.line)
     with cti.placed(phone, caller.line, spare, cti.number_of(spare)) as connection_id:
-        monitor.change_of(connection_id)  # the call is on the line
+        outgoing = monitor.change_of(connection_id, OUTGOING_UNCONNECTED)
         outcome = phone.invoke(ANSWER_CALL, {"u8sConnectionID": connection_id})
         if not isinstance(outcome.message, Error):
             answered = outcome.expect_result()
@@ -119,11 +126,12 @@ def test_answering_a_call_that_is_not_offering_does_not_connect_it(
                 f"{ANSWER_CALL} of the caller's own outgoing call {connection_id!r}, never "
                 f"OFFERING, answered {answered}: it cannot be accepted (L25174-L25175)"
             )
+        events = [e.argument or {} for e in phone.session.events(CALL_CHANGED)]
+        later = events[next(i for i, e in enumerate(events) if e is outgoing) + 1 :]
         since = [
-            (event.argument or {}).get("callinformation", {}).get("iCallState")
-            for event in phone.session.events("asnCtiNotifyLineCallInformationChanged")
-            if (event.argument or {}).get("callinformation", {}).get("u8sConnectionID")
-            == connection_id
+            e.get("callinformation", {}).get("iCallState")
+            for e in later
+            if e.get("callinformation", {}).get("u8sConnectionID") == connection_id
         ]
     assert CONNECTED not in since, (
         f"the outgoing call {connection_id!r} became CONNECTED ({CONNECTED}) after "

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.reference.cti import ANSWER_REFUSAL, LINE_NAMED, UNKNOWN_MONITOR_REFUSED
+from conformance.reference.cti import (
+    ANSWER_ALLOWED,
+    ANSWER_REFUSAL,
+    CALL_STATE_REPORTED,
+    CALLER_PRELUDE,
+    LINE_NAMED,
+    UNKNOWN_MONITOR_REFUSED,
+)
 from conformance.reference.directory import dialable_number
 from conformance.reference.dispatch import OPERATION_RESULT
+from conformance.reference.pbx import CallState
 from conformance.reference.variations.registry import variation
 
 
@@ -55,3 +63,57 @@ def _extra_result_members(answer: tuple[str, Any]) -> tuple[str, Any]:
     if operation.startswith("asnCti") and isinstance(result, dict):
         return operation, {**result, "u8sUcconfNewerMember": "added by a newer server"}
     return answer
+
+
+@variation(
+    "cti.callback-make-call",
+    "asnCtiMakeCall first rings the calling line (OFFERING, then CONNECTED when it is taken) "
+    "and only then dials the far end: the document orders no states (EnumCallState lists them)",
+    CALLER_PRELUDE,
+    lines=(4362, 4371, 24966, 24967, 24968, 24969),
+)
+def _callback_make_call(prelude: tuple[CallState, ...]) -> tuple[CallState, ...]:
+    return (*prelude, CallState.OFFERING, CallState.CONNECTED)
+
+
+@variation(
+    "cti.prepare-call-first",
+    "the calling line reports an extra intermediate state, PREPARECALL ('Anruf in "
+    "vorbereitung'), before DIALING",
+    CALLER_PRELUDE,
+    lines=(4379,),
+)
+def _prepare_call_first(prelude: tuple[CallState, ...]) -> tuple[CallState, ...]:
+    return (*prelude, CallState.PREPARECALL)
+
+
+@variation(
+    "cti.no-remote-answer",
+    "the PBX cannot take a call off hook at the called phone: asnCtiAnswerCall never connects "
+    "a call (a desk phone without remote control)",
+    ANSWER_ALLOWED,
+    lines=(25174, 25175, 25193),
+    removes=("cti.remote_answer",),
+)
+def _no_remote_answer(allowed: bool) -> bool:
+    return False
+
+
+@variation(
+    "cti.drop-reported-as-destroyed-only",
+    "the far side of a dropped call goes straight to DESTROYED, never DISCONNECTED",
+    CALL_STATE_REPORTED,
+    lines=(4360, 4377),
+)
+def _drop_destroyed_only(state: int) -> int:
+    return int(CallState.DESTROYED) if state == CallState.DISCONNECTED else state
+
+
+@variation(
+    "cti.drop-reported-as-disconnected-only",
+    "a dropped call ends as DISCONNECTED on both sides, never DESTROYED",
+    CALL_STATE_REPORTED,
+    lines=(4360, 4377),
+)
+def _drop_disconnected_only(state: int) -> int:
+    return int(CallState.DISCONNECTED) if state == CallState.DESTROYED else state
