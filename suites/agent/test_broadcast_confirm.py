@@ -9,7 +9,17 @@ import pytest
 if TYPE_CHECKING:
     from conftest import Team
 
-pytestmark = [pytest.mark.module("Agent"), pytest.mark.requires("agent.groups>=1", "users>=3")]
+pytestmark = [
+    pytest.mark.module("Agent"),
+    pytest.mark.requires("agent.groups>=1", "users>=3"),
+    pytest.mark.sends(
+        "asnAgentLogin",
+        "asnAgentLogoff",
+        "asnAgentMonitorStart",
+        "asnAgentMonitorStop",
+        "asnAgentSetState",
+    ),  # the set-up (conftest.team) logs agents in and restores them
+]
 
 TTL = 60
 """Long enough that the broadcast cannot expire during the test."""
@@ -22,11 +32,6 @@ TTL = 60
     "asnAgentBroadcastConfirm",
     "asnAgentBroadcastCreate",
     "asnAgentBroadcastGetItemsForGroups",
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
 )
 def test_confirm_before_expiry_removes_the_broadcast_for_everyone(team: Team) -> None:
     """6.1.10 (L12030-L12032): if the TTL has not expired, a confirm removes the item from the
@@ -52,16 +57,7 @@ def test_confirm_before_expiry_removes_the_broadcast_for_everyone(team: Team) ->
 
 
 @pytest.mark.spec("6.1.10", line=12040)
-@pytest.mark.sends(
-    "asnAgentBroadcastCheck",
-    "asnAgentBroadcastConfirm",
-    "asnAgentBroadcastCreate",
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
-)
+@pytest.mark.sends("asnAgentBroadcastCheck", "asnAgentBroadcastConfirm", "asnAgentBroadcastCreate")
 def test_a_second_confirm_is_ignored_without_error(team: Team) -> None:
     """6.1.10 (L12040-L12042): "Der Server ignoriert Doppel-Bestätigungen!" Both agents
     confirm the same broadcast, one after the other: the second confirm is answered with the

@@ -10,7 +10,17 @@ import pytest
 if TYPE_CHECKING:
     from conftest import Team
 
-pytestmark = [pytest.mark.module("Agent"), pytest.mark.requires("agent.groups>=1", "users>=3")]
+pytestmark = [
+    pytest.mark.module("Agent"),
+    pytest.mark.requires("agent.groups>=1", "users>=3"),
+    pytest.mark.sends(
+        "asnAgentLogin",
+        "asnAgentLogoff",
+        "asnAgentMonitorStart",
+        "asnAgentMonitorStop",
+        "asnAgentSetState",
+    ),  # the set-up (conftest.team) logs agents in and restores them
+]
 
 BROADCAST_EVENT = "asnAgentBroadcastEvent"
 GENERAL = 1  # AsnAgentBroadcastTypeEnum general (7.1.5, L12609)
@@ -21,14 +31,7 @@ QUIET_SECONDS = 0.5
 @pytest.mark.spec("6.1.9", line=11952)
 @pytest.mark.spec("6.2.1", line=12131)
 @pytest.mark.spec("7.1.19", line=12852)
-@pytest.mark.sends(
-    "asnAgentBroadcastCreate",
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
-)
+@pytest.mark.sends("asnAgentBroadcastCreate")
 def test_ttl_0_reaches_every_logged_in_agent_of_the_group(team: Team) -> None:
     """6.1.9 (L11956-L11957): "Alle Agenten, die in einer der angegebenen Gruppen angemeldet
     sind, erhalten vom Server das Broadcast-Item per Event geliefert"; iTTL 0 is "dispatch nur
@@ -44,14 +47,7 @@ def test_ttl_0_reaches_every_logged_in_agent_of_the_group(team: Team) -> None:
 
 @pytest.mark.spec("6.1.9", line=11952)
 @pytest.mark.spec("6.2.1", line=12131)
-@pytest.mark.sends(
-    "asnAgentBroadcastCreate",
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
-)
+@pytest.mark.sends("asnAgentBroadcastCreate")
 def test_ttl_0_does_not_reach_a_user_outside_the_group(team: Team) -> None:
     """6.1.9 (L11956-L11957): only agents logged in to one of the listed groups receive the
     broadcast. The outsider, who created it and is logged in as an agent of their own groups
@@ -66,14 +62,7 @@ def test_ttl_0_does_not_reach_a_user_outside_the_group(team: Team) -> None:
 @pytest.mark.spec("6.1.11", line=12064)
 @pytest.mark.spec("6.1.8", line=11918)
 @pytest.mark.sends(
-    "asnAgentBroadcastCheck",
-    "asnAgentBroadcastCreate",
-    "asnAgentBroadcastGetItemsForGroups",
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
+    "asnAgentBroadcastCheck", "asnAgentBroadcastCreate", "asnAgentBroadcastGetItemsForGroups"
 )
 def test_ttl_0_is_not_kept(team: Team) -> None:
     """6.1.9 (L11984-L11988): iTTL 0 dispatches "nur an aktuell angemeldete Agenten"; only

@@ -18,7 +18,17 @@ from conformance.profile import Profile
 if TYPE_CHECKING:
     from conftest import Sent, Team, Timeline
 
-pytestmark = [pytest.mark.module("Agent"), pytest.mark.requires("agent.groups>=1", "users>=3")]
+pytestmark = [
+    pytest.mark.module("Agent"),
+    pytest.mark.requires("agent.groups>=1", "users>=3"),
+    pytest.mark.sends(
+        "asnAgentLogin",
+        "asnAgentLogoff",
+        "asnAgentMonitorStart",
+        "asnAgentMonitorStop",
+        "asnAgentSetState",
+    ),  # the set-up (conftest.team) logs agents in and restores them
+]
 
 SHORT_TTL = 3
 STILL_THERE_AT = 2.0
@@ -58,11 +68,6 @@ def _wait_until_gone(team: Team, timeline: Timeline, sent: Sent, ttl: float) -> 
     "asnAgentBroadcastConfirm",
     "asnAgentBroadcastCreate",
     "asnAgentBroadcastGetItemsForGroups",
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
 )
 def test_ttl_3_is_open_at_once(team: Team, timeline: Timeline) -> None:
     """6.1.9 (L11989-L11991): with iTTL N the broadcast "am Server verfügbar bleibt" for N
@@ -85,11 +90,6 @@ def test_ttl_3_is_open_at_once(team: Team, timeline: Timeline) -> None:
     "asnAgentBroadcastConfirm",
     "asnAgentBroadcastCreate",
     "asnAgentBroadcastGetItemsForGroups",
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
 )
 def test_ttl_3_is_still_open_at_2_seconds(team: Team, timeline: Timeline) -> None:
     """6.1.9 (L11989-L11991): an iTTL 3 broadcast is available for 3 seconds, so 2 seconds
@@ -112,11 +112,6 @@ def test_ttl_3_is_still_open_at_2_seconds(team: Team, timeline: Timeline) -> Non
     "asnAgentBroadcastConfirm",
     "asnAgentBroadcastCreate",
     "asnAgentBroadcastGetItemsForGroups",
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
 )
 def test_ttl_3_is_gone_once_it_expired(team: Team, timeline: Timeline) -> None:
     """6.1.9 (L11989-L11993): the broadcast is available for iTTL seconds, not for good. After
@@ -135,14 +130,7 @@ def test_ttl_3_is_gone_once_it_expired(team: Team, timeline: Timeline) -> None:
 @pytest.mark.spec("6.1.9", line=11989)
 @pytest.mark.spec("6.1.8", line=11918)
 @pytest.mark.sends(
-    "asnAgentBroadcastConfirm",
-    "asnAgentBroadcastCreate",
-    "asnAgentBroadcastGetItemsForGroups",
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
+    "asnAgentBroadcastConfirm", "asnAgentBroadcastCreate", "asnAgentBroadcastGetItemsForGroups"
 )
 def test_agent_who_logs_in_during_the_ttl_finds_the_broadcast(
     team: Team, timeline: Timeline
@@ -169,11 +157,6 @@ def test_agent_who_logs_in_during_the_ttl_finds_the_broadcast(
     "asnAgentBroadcastConfirm",
     "asnAgentBroadcastCreate",
     "asnAgentBroadcastGetItemsForGroups",
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
 )
 def test_ttl_minus_1_stays_open_until_confirmed(team: Team, timeline: Timeline) -> None:
     """6.1.9 (L11994-L11997): with iTTL -1 the broadcast "so lange erhalten bleibt, bis der
@@ -192,16 +175,7 @@ def test_ttl_minus_1_stays_open_until_confirmed(team: Team, timeline: Timeline) 
 
 @pytest.mark.spec("6.1.9", line=11992)
 @pytest.mark.requires(f"capability:{ABOVE_MAX_CAPABILITY}")
-@pytest.mark.sends(
-    "asnAgentBroadcastCheck",
-    "asnAgentBroadcastConfirm",
-    "asnAgentBroadcastCreate",
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
-)
+@pytest.mark.sends("asnAgentBroadcastCheck", "asnAgentBroadcastConfirm", "asnAgentBroadcastCreate")
 def test_ttl_above_the_maximum_follows_the_profile(
     team: Team, timeline: Timeline, profile: Profile
 ) -> None:

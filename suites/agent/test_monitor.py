@@ -14,7 +14,17 @@ from conformance.profile import Profile
 if TYPE_CHECKING:
     from conftest import Desk, OpenDesk, Team
 
-pytestmark = [pytest.mark.module("Agent"), pytest.mark.requires("agent.groups>=1", "users>=3")]
+pytestmark = [
+    pytest.mark.module("Agent"),
+    pytest.mark.requires("agent.groups>=1", "users>=3"),
+    pytest.mark.sends(
+        "asnAgentLogin",
+        "asnAgentLogoff",
+        "asnAgentMonitorStart",
+        "asnAgentMonitorStop",
+        "asnAgentSetState",
+    ),  # the set-up (conftest.team) logs agents in and restores them
+]
 
 STATE_EVENT = "asnAgentNotifyStateChanged"
 NO_AGENT = 0  # eAGENTSTATENOAGENT, "beim AgentLogoff() implizit gesetzt" (7.1.3, L12457-L12459)
@@ -41,13 +51,6 @@ def _state_of(desk: Desk, group: str, states: tuple[int, ...]) -> Where:
 
 @pytest.mark.spec("6.1.1", line=11640)
 @pytest.mark.spec("7.1.6", line=12612)
-@pytest.mark.sends(
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
-)
 def test_monitor_start_returns_the_users_groups(team: Team, profile: Profile) -> None:
     """6.1.1 (L11640-L11678): asnAgentMonitorStart "liefert als Rückgabe die Liste der Gruppen,
     in denen der Benutzer Agent ist" (L11565-L11566), and an empty ``u8sAgentURI`` is filled in
@@ -81,13 +84,6 @@ def test_monitor_start_returns_the_users_groups(team: Team, profile: Profile) ->
 @pytest.mark.spec("6.2.3", line=12160)
 @pytest.mark.spec("6.1.3", line=11711)
 @pytest.mark.spec("6.1.4", line=11770)
-@pytest.mark.sends(
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
-)
 def test_login_and_logoff_are_reported_with_each_monitors_cross_reference(
     team: Team, open_desk: OpenDesk
 ) -> None:
@@ -113,13 +109,6 @@ def test_login_and_logoff_are_reported_with_each_monitors_cross_reference(
 
 @pytest.mark.spec("6.1.2", line=11680)
 @pytest.mark.spec("6.2.3", line=12160)
-@pytest.mark.sends(
-    "asnAgentLogin",
-    "asnAgentLogoff",
-    "asnAgentMonitorStart",
-    "asnAgentMonitorStop",
-    "asnAgentSetState",
-)
 def test_no_state_events_after_monitor_stop(team: Team, open_desk: OpenDesk) -> None:
     """6.1.2 (L11680-L11709): asnAgentMonitorStop "Monitoring für die angegebene CrossRefID
     beenden" (L11684). The first agent watches itself from two further sessions and stops one

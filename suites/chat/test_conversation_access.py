@@ -15,7 +15,13 @@ if TYPE_CHECKING:
 from conformance.client.dispatch import Where
 from conformance.rose import JsonObject
 
-pytestmark = [pytest.mark.module("ChatV2"), pytest.mark.requires("users>=2")]
+pytestmark = [
+    pytest.mark.module("ChatV2"),
+    pytest.mark.requires("users>=2"),
+    pytest.mark.sends(
+        "asnChatSubscribeEvents", "asnChatTextMessage", "asnGetLoggedInContact"
+    ),  # the set-up (conftest.chat_history) opens the conversation
+]
 
 RANGE = "asnChatGetEventsRange"
 FORBIDDEN, INVALID_CONVERSATION = 1, 2
@@ -39,13 +45,7 @@ def _view(events: list[JsonObject]) -> list[tuple[object, ...]]:
 
 @pytest.mark.spec("17.1.27", line=19707)
 @pytest.mark.spec("16.1.12", line=18336)
-@pytest.mark.sends(
-    "asnChatGetConversationID",
-    "asnChatGetEventsRange",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatGetConversationID", "asnChatGetEventsRange")
 def test_partner_uri_addresses_the_same_conversation(
     chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
 ) -> None:
@@ -71,13 +71,7 @@ def test_partner_uri_addresses_the_same_conversation(
 
 @pytest.mark.spec("16.1.12", line=18319)
 @pytest.mark.spec("16.1.5", line=17908)
-@pytest.mark.sends(
-    "asnChatGetConversationID",
-    "asnChatGetEventsRange",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatGetConversationID", "asnChatGetEventsRange")
 def test_recipient_sees_the_same_history(
     chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
 ) -> None:
@@ -97,13 +91,7 @@ def test_recipient_sees_the_same_history(
 @pytest.mark.spec("17.1.1", line=19139)
 @pytest.mark.spec("16.1.12", line=18319)
 @pytest.mark.requires("users>=3")
-@pytest.mark.sends(
-    "asnChatGetConversationID",
-    "asnChatGetEventsRange",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatGetConversationID", "asnChatGetEventsRange")
 def test_non_participant_gets_no_history(
     chat_session: ChatSession, chat_history: ChatHistory, chat_result: ChatResult, outsider: str
 ) -> None:
@@ -137,13 +125,7 @@ def test_non_participant_gets_no_history(
 
 @pytest.mark.spec("17.1.1", line=19139)
 @pytest.mark.spec("16.1.12", line=18336)
-@pytest.mark.sends(
-    "asnChatGetConversationID",
-    "asnChatGetEventsRange",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatGetConversationID", "asnChatGetEventsRange")
 def test_unknown_conversation_id_is_invalid(
     chat_session: ChatSession, chat_result: ChatResult
 ) -> None:
@@ -163,13 +145,7 @@ def test_unknown_conversation_id_is_invalid(
 
 
 @pytest.mark.spec("16.1.15", line=18534)
-@pytest.mark.sends(
-    "asnChatGetConversationID",
-    "asnChatGetEventsRange",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatGetConversationID", "asnChatGetEventsRange")
 def test_conversation_id_names_the_chat_once_it_exists(
     chat_session: ChatSession, chat_history: ChatHistory
 ) -> None:

@@ -16,7 +16,13 @@ import pytest
 if TYPE_CHECKING:
     from conftest import AssertWalk, ChatHistory, ChatSession, EventList, ReadList
 
-pytestmark = [pytest.mark.module("ChatV2"), pytest.mark.requires("users>=2")]
+pytestmark = [
+    pytest.mark.module("ChatV2"),
+    pytest.mark.requires("users>=2"),
+    pytest.mark.sends(
+        "asnChatSubscribeEvents", "asnChatTextMessage", "asnGetLoggedInContact"
+    ),  # the set-up (conftest.chat_history) opens the conversation
+]
 
 RANGE = "asnChatGetEventsRange"
 PAGE = 10
@@ -45,13 +51,7 @@ def _assert_ours(history: ChatHistory, events: list[dict[str, object]]) -> None:
 
 @pytest.mark.spec("16.1.12", line=18342)
 @pytest.mark.spec("16.2.1", line=18784)
-@pytest.mark.sends(
-    "asnChatGetConversationID",
-    "asnChatGetEventsRange",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatGetConversationID", "asnChatGetEventsRange")
 def test_range_without_sequence_id_delivers_the_100_newest(
     chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
 ) -> None:
@@ -87,13 +87,7 @@ def test_range_without_sequence_id_delivers_the_100_newest(
 
 
 @pytest.mark.spec("16.1.12", line=18375)
-@pytest.mark.sends(
-    "asnChatGetConversationID",
-    "asnChatGetEventsRange",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatGetConversationID", "asnChatGetEventsRange")
 def test_paging_backwards_walks_the_whole_history(
     chat_session: ChatSession,
     chat_history: ChatHistory,
@@ -129,13 +123,7 @@ def test_paging_backwards_walks_the_whole_history(
 
 
 @pytest.mark.spec("16.1.12", line=18385)
-@pytest.mark.sends(
-    "asnChatGetConversationID",
-    "asnChatGetEventsRange",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatGetConversationID", "asnChatGetEventsRange")
 def test_forward_range_from_sequence_id_is_inclusive(
     chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
 ) -> None:
@@ -160,13 +148,7 @@ def test_forward_range_from_sequence_id_is_inclusive(
 
 
 @pytest.mark.spec("16.1.12", line=18393)
-@pytest.mark.sends(
-    "asnChatGetConversationID",
-    "asnChatGetEventsRange",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatGetConversationID", "asnChatGetEventsRange")
 def test_greater_or_equal_is_ignored_without_sequence_id(
     chat_session: ChatSession, chat_history: ChatHistory, read_list: ReadList
 ) -> None:

@@ -11,7 +11,13 @@ import pytest
 if TYPE_CHECKING:
     from conftest import ChatHistory, ChatSession
 
-pytestmark = [pytest.mark.module("ChatV2"), pytest.mark.requires("users>=2")]
+pytestmark = [
+    pytest.mark.module("ChatV2"),
+    pytest.mark.requires("users>=2"),
+    pytest.mark.sends(
+        "asnChatSubscribeEvents", "asnChatTextMessage", "asnGetLoggedInContact"
+    ),  # the set-up (conftest.chat_history) opens the conversation
+]
 
 FIND = "asnChatFindEvents"
 PAGE = 10
@@ -19,13 +25,7 @@ PAGE = 10
 
 @pytest.mark.spec("16.1.11", line=18260)
 @pytest.mark.spec("17.1.58", line=20475)
-@pytest.mark.sends(
-    "asnChatFindEvents",
-    "asnChatGetConversationID",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatFindEvents", "asnChatGetConversationID")
 def test_find_events_pages_with_offset_and_max(
     chat_session: ChatSession, chat_history: ChatHistory
 ) -> None:

@@ -14,20 +14,20 @@ from conformance.errors import SuiteError
 if TYPE_CHECKING:
     from conftest import AssertWalk, ChatHistory, ChatSession, EventList, ReadList
 
-pytestmark = [pytest.mark.module("ChatV2"), pytest.mark.requires("users>=2")]
+pytestmark = [
+    pytest.mark.module("ChatV2"),
+    pytest.mark.requires("users>=2"),
+    pytest.mark.sends(
+        "asnChatSubscribeEvents", "asnChatTextMessage", "asnGetLoggedInContact"
+    ),  # the set-up (conftest.chat_history) opens the conversation
+]
 
 GET_EVENTS = "asnChatGetEvents"
 PAGE = 10
 
 
 @pytest.mark.spec("16.1.10", line=18205)
-@pytest.mark.sends(
-    "asnChatGetConversationID",
-    "asnChatGetEvents",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatGetConversationID", "asnChatGetEvents")
 def test_deprecated_get_events_still_pages(
     chat_session: ChatSession,
     chat_history: ChatHistory,

@@ -15,7 +15,13 @@ if TYPE_CHECKING:
 from conformance.client.dispatch import Where
 from conformance.rose import JsonObject
 
-pytestmark = [pytest.mark.module("ChatV2"), pytest.mark.requires("users>=3")]
+pytestmark = [
+    pytest.mark.module("ChatV2"),
+    pytest.mark.requires("users>=3"),
+    pytest.mark.sends(
+        "asnChatSubscribeEvents", "asnChatTextMessage", "asnGetLoggedInContact"
+    ),  # the set-up (conftest.chat_history) opens the conversation
+]
 
 CHAT_EVENT = "asnChatEvent"
 QUIET_SECONDS = 0.5
@@ -25,13 +31,7 @@ on the same channel and after a subscribed session of the same user got the mess
 
 @pytest.mark.spec("16.1.1", line=17656)
 @pytest.mark.spec("16.1.5", line=17920)
-@pytest.mark.sends(
-    "asnChatGetEventsRange",
-    "asnChatSubscribeEvents",
-    "asnChatTextMessage",
-    "asnCheckConnection",
-    "asnGetLoggedInContact",
-)
+@pytest.mark.sends("asnChatGetEventsRange", "asnCheckConnection")
 def test_no_new_message_after_unsubscribe(
     chat_session: ChatSession, chat_history: ChatHistory, outsider: str, outsider_uri: str
 ) -> None:
