@@ -11,10 +11,11 @@ wins; a profile's number wins over both.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from conformance.catalog import Catalog
 
-__all__ = ["OperationNumbers"]
+__all__ = ["OperationNumbers", "operation_numbers"]
 
 
 class OperationNumbers:
@@ -53,3 +54,16 @@ class OperationNumbers:
         if number in known:
             return False
         return bool(known) or self.name_of(number) not in (None, name)
+
+
+def operation_numbers(
+    catalog: Catalog, overrides: Mapping[str, int] | None = None
+) -> OperationNumbers:
+    """The table for ``catalog`` and ``overrides``, built once per process: every client of a
+    run asks for it, and building it walks the whole catalogue."""
+    return _cached(catalog, tuple(sorted((overrides or {}).items())))
+
+
+@lru_cache(maxsize=8)
+def _cached(catalog: Catalog, overrides: tuple[tuple[str, int], ...]) -> OperationNumbers:
+    return OperationNumbers(catalog, dict(overrides))

@@ -68,6 +68,9 @@ class Job:
     folders: tuple[str, ...]
     faults: tuple[str, ...] = ()
     variations: tuple[str, ...] = ()
+    waits: bool = False
+    """Whether the run mostly waits (a server that delays its replies): it then runs beside the
+    pool instead of holding one of its CPU slots."""
 
 
 def folders_of(tests: Iterable[str]) -> tuple[str, ...]:
@@ -132,7 +135,8 @@ def run_jobs(
     progress: Callable[[Job, SuiteRun], None] | None = None,
 ) -> dict[str, SuiteRun]:
     """Every job's run, by key, at most ``workers`` at once (default: one per CPU core), started
-    in the order given (put the long ones first, so the pool does not end on a straggler)."""
+    in the order given (put the long ones first, so the pool does not end on a straggler); jobs
+    that mostly wait run beside the pool, all at once."""
     pool_size = max(1, workers or os.cpu_count() or 1)
 
     def one(job: Job) -> SuiteRun:
@@ -141,8 +145,12 @@ def run_jobs(
             progress(job, run)
         return run
 
-    with ThreadPoolExecutor(max_workers=pool_size) as pool:
-        futures = {job.key: pool.submit(one, job) for job in jobs}
+    waiting = [job for job in jobs if job.waits]
+    with (
+        ThreadPoolExecutor(max_workers=pool_size) as pool,
+        ThreadPoolExecutor(max_workers=max(1, len(waiting))) as beside,
+    ):
+        futures = {job.key: (beside if job.waits else pool).submit(one, job) for job in jobs}
         return {key: future.result() for key, future in futures.items()}
 
 

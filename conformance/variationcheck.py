@@ -31,12 +31,13 @@ from conformance.suiterun import (
     run_jobs,
 )
 
-__all__ = ["CheckResult", "VariationRun", "check", "render_matrix"]
+__all__ = ["CheckResult", "VariationRun", "check", "plan_jobs", "render_matrix"]
 
 CLEAN = "(clean)"
-WAITING_POINTS = frozenset({"reply.delay"})
+WAITING_POINTS = frozenset({"reply.delay", "websocket.event-delay"})
 """Hook points whose variations make the server wait: their runs take longest (a run with
-every reply 40 ms late takes several times a plain one), so they start first."""
+every reply 40 ms late takes several times a plain one) but use little CPU, so they start
+first and run beside the pool of CPU-bound runs."""
 
 
 @dataclass(frozen=True)
@@ -113,17 +114,7 @@ def check(
     picked = sorted(VARIATIONS) if names is None else list(dict.fromkeys(names))
     chosen(picked)  # ValueError naming the known ones for an unknown name
     started = time.perf_counter()
-    folders = all_folders()
-
-    def waits(name: str) -> bool:
-        return any(point.name in WAITING_POINTS for point, _ in VARIATIONS[name].hooks)
-
-    order = sorted(picked, key=lambda name: (not waits(name), name))
-    jobs = [
-        *(Job(name, folders, variations=(name,)) for name in order if waits(name)),
-        Job(CLEAN, folders),
-        *(Job(name, folders, variations=(name,)) for name in order if not waits(name)),
-    ]
+    jobs = plan_jobs(picked)
 
     def report(job: Job, run: SuiteRun) -> None:
         if progress is not None:
@@ -142,6 +133,25 @@ def check(
         for name in picked
     )
     return CheckResult(clean, judged, time.perf_counter() - started)
+
+
+def plan_jobs(names: Sequence[str]) -> list[Job]:
+    """The clean run and one run of every suite folder per variation, the waiting ones first
+    (and beside the CPU pool)."""
+    from conformance.reference.variations import VARIATIONS
+
+    folders = all_folders()
+
+    def waits(name: str) -> bool:
+        return any(point.name in WAITING_POINTS for point, _ in VARIATIONS[name].hooks)
+
+    return [
+        Job(CLEAN, folders),
+        *(
+            Job(name, folders, variations=(name,), waits=waits(name))
+            for name in sorted(names, key=lambda name: (not waits(name), name))
+        ),
+    ]
 
 
 def render_matrix(result: CheckResult) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conformance.suiterun import SuiteRun
-from conformance.variationcheck import CheckResult, VariationRun, render_matrix
+from conformance.variationcheck import CheckResult, VariationRun, plan_jobs, render_matrix
 
 CLEAN = SuiteRun(
     ("suites/x",),
@@ -51,3 +51,13 @@ def test_the_matrix_names_what_did_not_pass() -> None:
     assert not result.ok
     assert "area.v: failed a: AssertionError: no" in table
     assert "variations passing 0/1" in table
+
+
+def test_runs_that_wait_for_a_slow_server_go_first_and_beside_the_cpu_pool() -> None:
+    jobs = plan_jobs(["wire.base64-unpadded", "robustness.wan-latency", "events.delivered-late"])
+    assert [(job.key, job.waits) for job in jobs] == [
+        ("(clean)", False),
+        ("events.delivered-late", True),
+        ("robustness.wan-latency", True),
+        ("wire.base64-unpadded", False),
+    ]

@@ -21,7 +21,7 @@ from conformance.catalog import Catalog, OperationInfo, UnknownName
 from conformance.client.exceptions import ArgumentInvalid, UnknownOperation
 from conformance.client.transcript import Redactor
 from conformance.errors import ConformanceViolation, SchemaViolation
-from conformance.opnumbers import OperationNumbers
+from conformance.opnumbers import OperationNumbers, operation_numbers
 from conformance.rose import Error, Invoke, JsonObject, Reject, Result
 
 __all__ = ["LOGON_ERROR", "Checks", "Coverage"]
@@ -82,7 +82,7 @@ class Checks:
         self.catalog = catalog
         self.redactor = redactor
         self.strict = strict
-        self.numbers = numbers if numbers is not None else OperationNumbers(catalog)
+        self.numbers = numbers if numbers is not None else operation_numbers(catalog)
         self.coverage = Coverage()
         self.guard: Guard | None = None
         """Consulted before every operation this client sends (the test's declaration)."""

@@ -48,7 +48,7 @@ from conformance.client.outcome import (
 from conformance.client.target import Target, UcsidPlacement
 from conformance.client.transcript import Transcript, redact_logging
 from conformance.errors import TargetUnreachable
-from conformance.opnumbers import OperationNumbers
+from conformance.opnumbers import operation_numbers
 from conformance.rose import JsonObject
 
 __all__ = [
@@ -114,7 +114,7 @@ class HttpClient:
         self.redactor.add(*secrets)
         redact_logging(secrets)
         catalog = catalog if catalog is not None else default_catalog()
-        numbers = OperationNumbers(catalog, operation_ids)
+        numbers = operation_numbers(catalog, operation_ids)
         self.checks = Checks(catalog, self.redactor, strict=strict, numbers=numbers)
         self.dialect = Dialect(dialect, catalog, numbers)
         """How arguments and invokes are written (profile ``[client] dialect``)."""
