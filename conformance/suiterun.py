@@ -91,9 +91,12 @@ def run_suites(
     faults: Sequence[str] = (),
     timeout_factor: float = TIMEOUT_FACTOR,
     variations: Sequence[str] = (),
+    bytecode: Path | None = None,
 ) -> SuiteRun:
     """Run ``folders`` against the embedded server with ``faults`` and ``variations`` on, in a
-    subprocess."""
+    subprocess. ``bytecode``: a scratch directory the runs of one check share for compiled
+    modules (each run would otherwise compile the package again where the environment forbids
+    writing bytecode: a second of every run)."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ucconf-suiterun-") as scratch:
         junit = Path(scratch) / "junit.xml"
@@ -111,6 +114,9 @@ def run_suites(
         ]  # fmt: skip
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_XDIST")}
         env.pop("PYTEST_ADDOPTS", None)
+        if bytecode is not None:
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = str(bytecode)
         try:
             completed = subprocess.run(
                 command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_LIMIT
@@ -138,18 +144,21 @@ def run_jobs(
     in the order given (put the long ones first, so the pool does not end on a straggler); jobs
     that mostly wait run beside the pool, all at once."""
     pool_size = max(1, workers or os.cpu_count() or 1)
-
-    def one(job: Job) -> SuiteRun:
-        run = run_suites(job.folders, job.faults, timeout_factor, job.variations)
-        if progress is not None:
-            progress(job, run)
-        return run
-
     waiting = [job for job in jobs if job.waits]
     with (
+        tempfile.TemporaryDirectory(prefix="ucconf-bytecode-") as bytecode,
         ThreadPoolExecutor(max_workers=pool_size) as pool,
         ThreadPoolExecutor(max_workers=max(1, len(waiting))) as beside,
     ):
+
+        def one(job: Job) -> SuiteRun:
+            run = run_suites(
+                job.folders, job.faults, timeout_factor, job.variations, Path(bytecode)
+            )
+            if progress is not None:
+                progress(job, run)
+            return run
+
         futures = {job.key: (beside if job.waits else pool).submit(one, job) for job in jobs}
         return {key: future.result() for key, future in futures.items()}
 
