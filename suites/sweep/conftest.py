@@ -201,6 +201,8 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 
 
 class WrongLogins(NamedTuple):
+    """The login budget (``failed_logins``) and the account whose wrong logins it counts."""
+
     budget: LoginBudget
     user: User
 
