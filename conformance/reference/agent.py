@@ -53,7 +53,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from conformance.reference.directory import DirectoryUser
-from conformance.reference.dispatch import INVALID_ARGUMENT, Call, operation, request_error
+from conformance.reference.dispatch import (
+    INVALID_ARGUMENT,
+    Call,
+    OperationError,
+    operation,
+    request_error,
+)
 from conformance.reference.hooks import HookPoint
 from conformance.reference.sessions import Session
 from conformance.reference.state import ServerState
@@ -61,6 +67,7 @@ from conformance.rose import JsonObject
 
 __all__ = [
     "GROUPS_LISTED",
+    "LOGIN_REFUSAL",
     "MONITOR_ENDS",
     "STATE_AUDIENCE",
     "GroupListing",
@@ -124,6 +131,10 @@ AGENT_URI: HookPoint[tuple[str, tuple[str, ...]]] = HookPoint(
     "agent.uri",
     "(the agent URI the server names a user by, the user's lines): the ContactURI by default, a "
     "LineURI allowed (L11527-L11528)",
+)
+LOGIN_REFUSAL: HookPoint[OperationError | None] = HookPoint(
+    "agent.login-refusal",
+    "the AsnRequestError asnAgentLogin answers instead of logging the agent in (None: none)",
 )
 STATE_AUDIENCE: HookPoint[tuple[Monitor, ...]] = HookPoint(
     "agent.state-audience",
@@ -309,6 +320,9 @@ async def agent_monitor_stop(call: Call, argument: JsonObject) -> JsonObject:
 async def agent_login(call: Call, argument: JsonObject) -> JsonObject:
     user = _own_agent(call, argument["u8sAgentURI"])
     group = _own_group(call, argument["u8sGroupURI"])
+    refusal = call.state.faults.apply(LOGIN_REFUSAL, None)
+    if refusal is not None:  # the only failure signal: the result has no members (L12767)
+        raise refusal
     if agent_state(call.state, user.name, group) == NO_AGENT:
         _set_state(call.state, user, group, READY)
     return {}

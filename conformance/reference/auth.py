@@ -26,7 +26,8 @@ Account lockout (off by default; the variation ``auth.lockout-policy`` switches 
 :data:`LOCKOUT_POLICY`): after ``attempts`` wrong passwords in a row an account is locked for
 ``seconds`` of the server's clock, and every login of it, even with the right password, is
 answered 129 (eNETLOGINACCOUNTPASSWORDLOCKED, L14775-L14777) in the 400 body. A correct login
-resets the count, as Active Directory does.
+resets the count, as Active Directory does. The old password of asnUserChangePassword is
+checked the same way: a wrong one counts as a wrong password (as Active Directory counts it).
 """
 
 from __future__ import annotations
@@ -196,19 +197,29 @@ class Authenticator:
         user = self._directory.user(credentials.user) if credentials.mode != "none" else None
         if user is None:
             return LogonDetail.INVALID_USER, "", True
+        refused = self.check_password(user, credentials.password)
+        if refused is not None:
+            return refused, user.name, refused == LogonDetail.INVALID_PASSWORD
+        return self._enabled(user)
+
+    def check_password(self, user: DirectoryUser, password: str) -> LogonDetail | None:
+        """None for the right password of an account that is not locked, else why not. A wrong
+        password counts towards the lockout (and, under the policy, may lock the account); a
+        right one resets the count. Logins use it, and so does anything else that checks a
+        password (asnUserChangePassword's old password)."""
         policy = self._faults.apply(LOCKOUT_POLICY, None)
         now = self._clock.now()
         if policy is not None and self._locked_until.get(user.name, 0.0) > now:
-            return LogonDetail.ACCOUNT_LOCKED, user.name, False
-        if credentials.password != user.password:
+            return LogonDetail.ACCOUNT_LOCKED
+        if password != user.password:
             wrong = self._wrong_in_a_row.get(user.name, 0) + 1
             self._wrong_in_a_row[user.name] = wrong
             if policy is not None and wrong >= policy.attempts:
                 self._locked_until[user.name] = now + policy.seconds
                 self._wrong_in_a_row[user.name] = 0
-            return LogonDetail.INVALID_PASSWORD, user.name, True
+            return LogonDetail.INVALID_PASSWORD
         self._wrong_in_a_row.pop(user.name, None)
-        return self._enabled(user)
+        return None
 
     def locked_accounts(self) -> list[str]:
         """Accounts locked now (for the server's state snapshot)."""

@@ -1,7 +1,8 @@
 """Handlers of the Authentication module (document chapter 10, L13915-L14486).
 
 Modelled: asnNegotiateServerConnection and its Deprecated variant, asnGetUserToken,
-asnGetLoggedInContact and asnLogoff. asnLogon and asnSetClientAuthentication belong to the
+asnGetLoggedInContact and asnLogoff; General's asnUserChangePassword here too, for its check of
+the old password is a login check (lockout). asnLogon and asnSetClientAuthentication belong to the
 binary TCP protocol, where a connection logs on once; through the web service a session is
 created and authenticated by /ws/client/createsession, so they stay synthesised.
 
@@ -147,6 +148,18 @@ async def get_user_token(call: Call, argument: JsonObject) -> JsonObject:
         attributes,
     )
     return {"sToken": token}
+
+
+@operation("asnUserChangePassword")
+async def user_change_password(call: Call, argument: JsonObject) -> JsonObject:
+    """2.1.45 (L2739-L2769; no semantics beyond the members). The old password is checked as
+    a login checks a password: a wrong one counts towards the account's lockout and is refused
+    (AsnRequestError with the AsnLogonErrorEnum value, 102 or 129). A right one is refused too:
+    the embedded server's accounts are the profile's, whose passwords a run must not change."""
+    refused = call.state.auth.check_password(call.user, str(argument["u8sOldPassword"]))
+    if refused is not None:
+        raise request_error(int(refused), "the old password is wrong or the account is locked")
+    raise request_error(INVALID_ARGUMENT, "the reference server does not change passwords")
 
 
 @operation("asnLogoff")

@@ -41,16 +41,19 @@ asnCtiMakeCall (26.1.9, L24954-L25050) checks the line it dials from like a moni
 (AsnCtiMakeCallError 2 or 3) and refuses with generalerror (1) a number that cannot be dialled
 (empty, not digits, or the calling line itself, L27404). Its result carries the caller's
 ``u8sConnectionID``; the call then proceeds on its own, after the result: the caller's
-connection is dialling, asnCtiNotifyMakeCallResult (26.2.8, L26309-L26335; ``success`` 1)
-goes to the session that asked ("the client must have called asnCtiMakeCall first", L26312;
-the event has no cross reference, so it is not a monitor event), the callee's line is offering
-and the caller's has ringback. asnCtiAnswerCall (26.1.13, L25170-L25206) accepts only a call
-in OFFERING (L25174) and connects both sides; asnCtiDropCall (26.1.11, L25089-L25126) ends the
-call on both sides. Both name a connection of one of the caller's lines; anything else (an
-unknown or ended connection, another user's, a connection not offering) is an AsnRequestError
-with iErrorDetail 1: the error type of these operations has no enumeration. A result always
-says ``bSuccess`` true. Every state change of a connection is an
-asnCtiNotifyLineCallInformationChanged (26.2.6, L26222-L26255) to each monitor of its line.
+connection is dialling (by default DIALING is its first state; the hook :data:`CALLER_PRELUDE`
+puts states before it, as the variations ``cti.callback-make-call`` and
+``cti.prepare-call-first`` do: the state list L4352-L4379 orders nothing),
+asnCtiNotifyMakeCallResult (26.2.8, L26309-L26335; ``success`` 1) goes to the session that
+asked ("the client must have called asnCtiMakeCall first", L26312; the event has no cross
+reference, so it is not a monitor event), the callee's line is offering and the caller's has
+ringback. asnCtiAnswerCall (26.1.13, L25170-L25206) accepts only a call in OFFERING (L25174)
+and connects both sides; asnCtiDropCall (26.1.11, L25089-L25126) ends the call on both sides.
+Both name a connection of one of the caller's lines; anything else (an unknown or ended
+connection, another user's, a connection not offering) is an AsnRequestError with iErrorDetail
+1: the error type of these operations has no enumeration. A result always says ``bSuccess``
+true. Every state change of a connection is an asnCtiNotifyLineCallInformationChanged (26.2.6,
+L26222-L26255) to each monitor of its line.
 """
 
 from __future__ import annotations

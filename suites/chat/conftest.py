@@ -298,9 +298,12 @@ def chat_history(
 
 
 def subscribe(session: Session) -> None:
-    """asnChatSubscribeEvents with bReceiveChatEvents true (16.1.1, L17643-L17717)."""
+    """asnChatSubscribeEvents with bReceiveChatEvents true (16.1.1, L17643-L17717); its
+    iResult (AsnChatResultEnum, L19387) must be noerror (0, L19143)."""
     result = session.invoke("asnChatSubscribeEvents", {"bReceiveChatEvents": True})
-    assert result.expect_result()["iResult"] == 0, f"subscribing: {result.describe()}"
+    assert result.expect_result()["iResult"] == 0, (
+        f"asnChatSubscribeEvents: expected iResult 0 (noerror, L19143): {result.describe()}"
+    )
 
 
 def contact_uri(session: Session, user: User) -> str:
@@ -337,7 +340,9 @@ def send_history(client: HttpClient, sender: User, recipient: User) -> ChatHisto
                 },
             )
             result = sent.expect_result()
-            assert result["iResult"] == 0, f"message {number}: {sent.describe()}"
+            assert result["iResult"] == 0, (  # AsnChatResultEnum (L19550), noerror 0 (L19143)
+                f"asnChatTextMessage {number}: expected iResult 0 (noerror): {sent.describe()}"
+            )
             if not conversation_id:
                 conversation_id = str(result["u8sConversationID"])
                 assert conversation_id, (

@@ -14,6 +14,11 @@ each test declares its operation, so the gate covers the sweep), or a failure. W
 document means an operation for comes from the catalogue's ``audience``: a plain user's session
 that runs an administrator's operation successfully violates the quoted line.
 
+asnUserChangePassword is sent only with a wrong old password (a right one is replaced: the
+sweep changes no password); a server may count that as a failed login, so each invoke of it goes
+through the login budget (``failed_logins``, N46) and the test is skipped where
+``[safety] max_failed_logins`` is 0.
+
 Operations that the document places on another route or between servers are also *marked*
 with the document's own statement (:data:`PLACEMENTS`), which "not implemented" verdicts name.
 Each statement is quoted from the catalogue's description of the module or operation and
@@ -27,7 +32,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -37,14 +42,19 @@ from conformance.client.exceptions import OperationNotImplemented
 from conformance.client.outcome import Outcome
 from conformance.errors import ConformanceViolation, SuiteError
 from conformance.instances import InstanceBuilder
+from conformance.lockout import LoginBudget
 from conformance.outcomes import RESULT, RIGHTS, SCHEMA_VALID_ERROR, SWEEP_PROPERTY
 from conformance.plugin import SessionFactory, Settings
 from conformance.profile import Profile, User
-from conformance.rose import InvokeProblem, Reject
+from conformance.rose import InvokeProblem, JsonObject, Reject
 
 CATALOG = default_catalog()
 OPERATIONS = CATALOG.operations(kind="operation")
 FUZZ_FILE = "test_fuzzed_arguments.py"
+PASSWORD_CHANGE = "asnUserChangePassword"
+"""Sent only with a wrong old password, which a server may count as a failed login (Active
+Directory does): each invoke of it is one wrong login of the sweep user, under the lockout
+budget (:mod:`conformance.lockout`, CONFORMANCE-NOTES N46)."""
 SWEEP_INVOKE_TIMEOUT = 10.0
 """Seconds (scaled by --timeout-factor) an invoke of the sweep may take to be answered."""
 
@@ -164,6 +174,8 @@ def _param(op: OperationInfo) -> object:
         pytest.mark.spec(op.section),
         pytest.mark.sends(op.name),
     ]
+    if op.name == PASSWORD_CHANGE:
+        marks.append(pytest.mark.sends("asnGetLoggedInContact"))  # the budget's correct login
     return pytest.param(op.name, id=op.name, marks=marks)
 
 
@@ -187,6 +199,14 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 
 # --- invoking and judging -----------------------------------------------------------------
 
+
+class WrongLogins(NamedTuple):
+    """The login budget (``failed_logins``) and the account whose wrong logins it counts."""
+
+    budget: LoginBudget
+    user: User
+
+
 _NOT_HERE = frozenset(
     {
         InvokeProblem.UNRECOGNISED_OPERATION,
@@ -207,6 +227,7 @@ class SweepCall:
         placement: Placement | None,
         minimal: Any,
         item: pytest.Item | None = None,
+        wrong_logins: WrongLogins | None = None,
     ) -> None:
         self.operation = operation
         self.info = CATALOG.operation(operation)
@@ -215,13 +236,28 @@ class SweepCall:
         self.minimal_argument = minimal
         self.item = item
         """The test, whose ``conformance_sweep`` property gets the verdict."""
+        self.wrong_logins = wrong_logins
+        """The budget and the account for :data:`PASSWORD_CHANGE`."""
 
     def invoke(self, argument: Any) -> Outcome:
         """Send one invoke with ``argument`` (checked against the argument type first) and
         wait for its answer; the client validates results and errors against their types."""
+        if self.operation == PASSWORD_CHANGE:
+            return self._change_password_wrongly(argument)
         if isinstance(argument, dict):
             return self.session.invoke(self.operation, argument)
         return self._invoke_raw(argument)
+
+    def _change_password_wrongly(self, argument: JsonObject) -> Outcome:
+        """asnUserChangePassword as one wrong login of the sweep user, under the budget; an old
+        password that happens to be the right one is replaced: the sweep changes no password."""
+        if self.wrong_logins is None:
+            raise SuiteError(f"{PASSWORD_CHANGE}: the sweep has no login budget for it")
+        budget, user = self.wrong_logins
+        if argument["u8sOldPassword"] == user.password:
+            argument = {**argument, "u8sOldPassword": "" if user.password else "-"}
+        with budget.wrong_login(user):
+            return self.session.invoke(self.operation, argument)
 
     def _invoke_raw(self, argument: Any) -> Outcome:
         # An array-typed argument (asnMgmtSetMeshNodeConfigs) is no ROSE invoke object the
@@ -325,9 +361,14 @@ def sweep(
     request: pytest.FixtureRequest,
 ) -> SweepCall:
     """``operation`` in a fresh session of the sweep user."""
+    wrong_logins = None
+    if operation == PASSWORD_CHANGE:  # skipped where [safety] max_failed_logins is 0
+        wrong_logins = WrongLogins(request.getfixturevalue("failed_logins"), sweep_user)
     session = session_factory(sweep_user.alias, invoke_timeout=SWEEP_INVOKE_TIMEOUT)
     minimal = arguments.argument(operation)
-    return SweepCall(operation, session, PLACEMENTS.get(operation), minimal, request.node)
+    return SweepCall(
+        operation, session, PLACEMENTS.get(operation), minimal, request.node, wrong_logins
+    )
 
 
 @pytest.fixture

@@ -245,6 +245,26 @@ def test_lockout_policy_locks_after_three_wrong_passwords_for_a_minute(
     assert_logged_in(catalog, call(api, ROUTES[0], params=right), ROUTES[0], "alice")
 
 
+def test_a_wrong_old_password_of_a_password_change_counts_as_a_wrong_login(
+    make_server: Callable[..., ReferenceServer], api_for: MakeApi, catalog: Catalog
+) -> None:
+    """asnUserChangePassword checks the old password as a login does (Active Directory counts
+    it): three wrong ones in one session lock the account; the right one changes nothing."""
+    server = make_server(variations=["auth.lockout-policy"])
+    api = api_for(server)
+    session = api.create_session("alice")
+    right = {"u8sOldPassword": api.password("alice"), "u8sNewPassword": "new"}
+    refused = api.client(session, "asnUserChangePassword", right).json()["error"]
+    assert refused["iErrorDetail"] == 1  # INVALID_ARGUMENT: no password is changed
+    wrong = {"u8sOldPassword": "wrong", "u8sNewPassword": "new"}
+    for _ in range(3):
+        error = api.client(session, "asnUserChangePassword", wrong).json()["error"]
+        assert error["iErrorDetail"] == 102, error
+    assert server.state.auth.locked_accounts() == ["alice"]
+    login = call(api, ROUTES[0], params=api.query_auth("alice"))
+    assert_logon_error(catalog, login, 400, 129, "alice")
+
+
 def test_without_the_policy_no_account_locks(api: Api, catalog: Catalog) -> None:
     wrong = {"user": "bob", "pass": "wrong", "no401": "1"}
     for _ in range(4):

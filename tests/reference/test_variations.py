@@ -238,7 +238,6 @@ PROBES: dict[str, tuple[Callable[[Api], Any], Any]] = {
     "cti.idempotent-monitor-stop": (_stop_unknown, ["error"]),
     "cti.answer-refused-with-bsuccess-false": (_answer_own_call, "error"),
     "cti.lines-named-by-number": (_own_lines, (A1, False)),
-    "cti.extra-result-members": (_own_lines, (A1, False)),
     "agent.line-uri-agents": (_agent_uri, "sip:alice@reference.invalid"),
     "agent.broadcasts-purged-periodically": (_open_after_the_ttl, False),
     "robustness.unused-body-ignored": (_bad_body, 400),

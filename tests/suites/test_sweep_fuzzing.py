@@ -1,8 +1,9 @@
 """What the kill matrix does not cover of ``suites/sweep`` (kept from its former flip file).
 
 ``--fuzz`` is checked on a few operations: clean it passes, with ``sweep.invalid-result`` it
-fails; and the reference server answers everything the sweep sends without a self-check
-failure (``internal_errors``).
+fails; the sweep's wrong old passwords (asnUserChangePassword) lock no account, fuzzed too; and
+the reference server answers everything the sweep sends without a self-check failure
+(``internal_errors``).
 """
 
 from __future__ import annotations
@@ -58,6 +59,30 @@ def test_fuzzing_checks_every_answer(
     fuzzed = {t: v for t, v in _verdicts(result).items() if "test_fuzzed_arguments.py" in t}
     assert len(fuzzed) == len(FUZZED)
     assert set(fuzzed.values()) == {verdict}
+
+
+def test_fuzzed_password_changes_lock_no_account(pytester: pytest.Pytester) -> None:
+    """Under a lockout policy of 3 (``auth.lockout-policy``), six wrong old passwords in one
+    session (``--fuzz 4``: the minimal argument, four fuzzed, the minimal again) would lock the
+    sweep user; the login budget keeps the count below, so the sweep user's next session (the
+    fuzz test of asnGetLoggedInContact, later in catalogue order) still logs in."""
+    result = pytester.runpytest_inprocess(
+        "-p",
+        "no:cacheprovider",
+        f"--rootdir={ROOT}",
+        "-c",
+        str(ROOT / "pyproject.toml"),
+        "--fuzz",
+        "4",
+        "--variation",
+        "auth.lockout-policy",
+        "-k",
+        "asnUserChangePassword or asnGetLoggedInContact",
+        str(ROOT / SUITE),
+    )
+    verdicts = _verdicts(result)
+    assert len(verdicts) == 4, verdicts
+    assert set(verdicts.values()) == {"passed"}, verdicts
 
 
 def test_the_reference_server_sends_only_valid_answers() -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from conformance.reference.agent import (
     GROUPS_LISTED,
+    LOGIN_REFUSAL,
     MONITOR_ENDS,
     STATE_AUDIENCE,
     GroupListing,
@@ -208,3 +209,31 @@ def _agent_confirm_ignored(removes: bool) -> bool:
 )
 def _agent_second_confirm_errors(error: OperationError | None) -> OperationError | None:
     return request_error(INVALID_ARGUMENT, "the broadcast is not open (already confirmed?)")
+
+
+@fault(
+    "agent.login-refused",
+    "asnAgentLogin answers AsnRequestError (the result has no members: an error is how it "
+    "fails, L12767) and logs nobody in",
+    LOGIN_REFUSAL,
+    # the set-up (conftest.team) logs both agents in: every test of the suite fails in set-up,
+    # as failed (an AssertionError there is a violation, conformance.plugin.classify)
+    breaks=[
+        f"{_AGENT_CONFIRM}::test_confirm_before_expiry_removes_the_broadcast_for_everyone",
+        f"{_AGENT_CONFIRM}::test_a_second_confirm_is_ignored_without_error",
+        f"{_AGENT_DISPATCH}::test_ttl_0_reaches_every_logged_in_agent_of_the_group",
+        f"{_AGENT_DISPATCH}::test_ttl_0_does_not_reach_a_user_outside_the_group",
+        f"{_AGENT_DISPATCH}::test_ttl_0_is_not_kept",
+        f"{_AGENT_TTL}::test_ttl_3_is_open_at_once",
+        f"{_AGENT_TTL}::test_ttl_3_is_still_open_at_2_seconds",
+        f"{_AGENT_TTL}::test_ttl_3_is_gone_once_it_expired",
+        f"{_AGENT_TTL}::test_agent_who_logs_in_during_the_ttl_finds_the_broadcast",
+        f"{_AGENT_TTL}::test_ttl_minus_1_stays_open_until_confirmed",
+        f"{_AGENT_TTL}::test_ttl_above_the_maximum_follows_the_profile",
+        f"{_AGENT_MONITOR}::test_monitor_start_returns_the_users_groups",
+        f"{_AGENT_MONITOR}::test_login_and_logoff_are_reported_with_each_monitors_cross_reference",
+        f"{_AGENT_MONITOR}::test_no_state_events_after_monitor_stop",
+    ],
+)
+def _agent_login_refused(refusal: OperationError | None) -> OperationError | None:
+    return request_error(INVALID_ARGUMENT, "the agent cannot log in")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from conformance.reference.cti import (
     ANSWER_ALLOWED,
     ANSWER_REFUSAL,
@@ -13,7 +11,6 @@ from conformance.reference.cti import (
     UNKNOWN_MONITOR_REFUSED,
 )
 from conformance.reference.directory import dialable_number
-from conformance.reference.dispatch import OPERATION_RESULT
 from conformance.reference.pbx import CallState
 from conformance.reference.variations.registry import variation
 
@@ -49,20 +46,6 @@ def _answer_refused_with_result(refusal: str) -> str:
 )
 def _lines_named_by_number(line: str) -> str:
     return dialable_number(line)
-
-
-@variation(
-    "cti.extra-result-members",
-    "every CTI result carries a member the 6.1 document does not define (a newer server's)",
-    OPERATION_RESULT,
-    lines=(),
-    source="protocol-notes §4",
-)
-def _extra_result_members(answer: tuple[str, Any]) -> tuple[str, Any]:
-    operation, result = answer
-    if operation.startswith("asnCti") and isinstance(result, dict):
-        return operation, {**result, "u8sUcconfNewerMember": "added by a newer server"}
-    return answer
 
 
 @variation(
