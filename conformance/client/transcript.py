@@ -47,7 +47,9 @@ _SECRET_QUERY_KEYS = frozenset({"token", "pass", "password", "passwd", "pwd", "x
 _SECRET_WORD = re.compile(r"pass(?:word|wd)?|pwd|token|secret|crede?n?tials?|pin", re.IGNORECASE)
 
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
-_JSON_MEMBER = re.compile(r'"([A-Za-z0-9_.\-]{1,100})"(\s*:\s*)"((?:[^"\\]|\\.)*)"')
+# The value as an unrolled loop (runs of plain characters between escapes): the alternation
+# ``(?:[^"\\]|\\.)*`` took a quarter of a second per megabyte.
+_JSON_MEMBER = re.compile(r'"([A-Za-z0-9_.\-]{1,100})"(\s*:\s*)"([^"\\]*(?:\\.[^"\\]*)*)"')
 _QUERY_PAIR = re.compile(r"(?<![A-Za-z0-9_.\-])([A-Za-z0-9_.\-]{1,100})=([^&\s#\"'<>]*)")
 _AUTH_SCHEME = re.compile(r"\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+", re.IGNORECASE)
 
