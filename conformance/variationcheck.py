@@ -34,7 +34,7 @@ from conformance.suiterun import (
 __all__ = ["CheckResult", "VariationRun", "check", "render_matrix"]
 
 CLEAN = "(clean)"
-WAITING_POINTS = frozenset({"reply.delay"})
+WAITING_POINTS = frozenset({"reply.delay", "link.latency"})
 """Hook points whose variations make the server wait: their runs take longest (a run with
 every reply 40 ms late takes several times a plain one), so they start first."""
 
