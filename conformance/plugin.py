@@ -25,6 +25,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -49,7 +50,15 @@ from conformance.profile import (
     load_profile,
 )
 
-__all__ = ["SessionFactory", "Settings", "requirement_unmet"]
+__all__ = [
+    "SessionFactory",
+    "Settings",
+    "WorkerSessions",
+    "add_transcripts",
+    "close_sessions",
+    "requirement_unmet",
+    "upcoming_items",
+]
 
 
 MARKERS = (
@@ -303,21 +312,25 @@ def target(conformance_settings: Settings, reference_server: Any) -> Target:
     )
 
 
+def _new_client(target: Target, settings: Settings) -> HttpClient:
+    profile = settings.profile
+    return HttpClient(
+        target,
+        secrets=profile.secrets(),
+        strict=settings.strict_schemas,
+        protocol_version=profile.client.protocol_version,
+        dialect=profile.client.dialect,
+        operation_ids=profile.operation_ids,
+    )
+
+
 @pytest.fixture
 def direct(
     target: Target, conformance_settings: Settings, request: pytest.FixtureRequest
 ) -> Iterator[HttpClient]:
     """An HTTP client for ``/ws/direct``, ``/ws/client`` and ``/ws/public`` of the target;
     sessions it created and nobody logged off are logged off when the test ends."""
-    profile = conformance_settings.profile
-    client = HttpClient(
-        target,
-        secrets=profile.secrets(),
-        strict=conformance_settings.strict_schemas,
-        protocol_version=profile.client.protocol_version,
-        dialect=profile.client.dialect,
-        operation_ids=profile.operation_ids,
-    )
+    client = _new_client(target, conformance_settings)
     _transcripts(request).append(("http transcript", client.transcript.render))
     node: pytest.Item = request.node
     declared = declared_operations(node)
@@ -371,10 +384,20 @@ class SessionFactory:
     def close_all(self) -> None:
         """Close every session, then raise the first fault a reader found that no wait
         reported (an invalid event after the test's last wait must not vanish)."""
-        for session in self.sessions:
-            session.close()
+        close_sessions(self.sessions)
         for session in self.sessions:
             session.raise_fault()
+
+
+def close_sessions(sessions: list[Session]) -> None:
+    """Close ``sessions`` at once: every logoff is sent before any is waited for, so closing
+    n sessions costs one round trip to the server, not n."""
+    if len(sessions) < 2:
+        for session in sessions:
+            session.close()
+        return
+    with ThreadPoolExecutor(len(sessions), thread_name_prefix="ucclose") as pool:
+        list(pool.map(Session.close, sessions))
 
 
 @pytest.fixture
@@ -390,8 +413,87 @@ def session_factory(
 
 
 def _transcripts(request: pytest.FixtureRequest) -> list[tuple[str, Callable[[], str]]]:
-    node: pytest.Item = request.node
-    return node.stash.setdefault(TRANSCRIPTS, [])
+    return add_transcripts(request.node)
+
+
+def add_transcripts(item: pytest.Item) -> list[tuple[str, Callable[[], str]]]:
+    """The (name, render) list of what the test exchanged, shown in its report: append to it
+    the transcript of a shared session's exchanges made on the test's behalf."""
+    return item.stash.setdefault(TRANSCRIPTS, [])
+
+
+class WorkerSessions:
+    """Logged-in sessions this process (an xdist worker, or the whole run) keeps open for
+    many tests, one per profile user: set-up is paid once, not per test. Reopened when the
+    server ended one; logged off when the run ends.
+
+    Only for what leaves the session as it found it (reads, pipelined sweep invokes): a test
+    that changes a session's state needs a session of its own (``session_factory``). Nothing
+    here guards what is sent: a test sending on a shared session checks with its own client
+    (``Session.send_invoke(checks=direct.checks)``), so the gate and its declaration hold.
+    """
+
+    def __init__(self, client: HttpClient, profile: Profile) -> None:
+        self.client = client
+        self.profile = profile
+        self._open: dict[str, Session] = {}
+
+    def __call__(self, alias: str, **kwargs: Any) -> Session:
+        """The shared session of ``alias`` (``Session.open`` keyword arguments apply when it
+        is opened)."""
+        session = self._open.get(alias)
+        if session is None or session.closed or session.dispatcher.closed:
+            user = self.profile.user(alias)
+            session = Session.open(self.client, Basic(user.name, user.password), **kwargs)
+            self._open[alias] = session
+        return session
+
+    def close_all(self) -> None:
+        """Log every session off (all at once: one round trip, not one per session)."""
+        close_sessions(list(self._open.values()))
+        self.client.logoff_all()
+
+
+@pytest.fixture(scope="session")
+def worker_sessions(target: Target, conformance_settings: Settings) -> Iterator[WorkerSessions]:
+    """``worker_sessions("alice")``: alice's session shared by the tests of this process."""
+    sessions = WorkerSessions(
+        _new_client(target, conformance_settings), conformance_settings.profile
+    )
+    try:
+        yield sessions
+    finally:
+        sessions.close_all()
+
+
+def upcoming_items(item: pytest.Item) -> list[pytest.Item]:
+    """The tests this process will run after ``item``, in order, as far as it knows them: the
+    rest of the collection in one process; under xdist, the worker's queue (the controller
+    hands tests out in chunks, so it may hold only some of what the worker will run)."""
+    session = item.session
+    queue = _xdist_queue(session.config)
+    if queue is None:
+        positions = session.stash.get(_POSITIONS, None)
+        if positions is None or len(positions) != len(session.items):
+            positions = {id(found): n for n, found in enumerate(session.items)}
+            session.stash[_POSITIONS] = positions
+        return session.items[positions[id(item)] + 1 :]
+    with queue.torun.lock() as waiting:
+        indices = [queue.nextitem_index, *waiting]
+    return [session.items[i] for i in indices if isinstance(i, int)]
+
+
+_POSITIONS = pytest.StashKey[dict[int, int]]()
+
+
+def _xdist_queue(config: pytest.Config) -> Any:
+    """xdist's worker loop (its ``torun`` queue), or None outside an xdist worker."""
+    if not hasattr(config, "workerinput"):
+        return None
+    for plugin in config.pluginmanager.get_plugins():
+        if type(plugin).__name__ == "WorkerInteractor" and hasattr(plugin, "torun"):
+            return plugin
+    return None
 
 
 # --- markers -------------------------------------------------------------------------------
