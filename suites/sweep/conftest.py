@@ -275,7 +275,7 @@ class SweepPipeline:
         operation = _operation_of(item)
         argument = self.arguments.argument(operation)
         transcript = Transcript(redactor=session.client.redactor)
-        transcript.note(f"sent ahead on the sweep's shared session {session.session_id[:8]}...")
+        transcript.note("sent ahead on the sweep's shared session")
         declared = frozenset(declared_operations(item) or ())
         self._checks.guard = functools.partial(self.gate.check, declared=declared)
         sent = session.send_invoke(operation, argument, checks=self._checks, transcript=transcript)
@@ -376,12 +376,16 @@ class SweepCall:
         """The reply to the invoke sent ahead, validated and counted by the test's client."""
         checks = self._checks if self._checks is not None else pipelined.session.client.checks
         checks.outgoing(self.operation, pipelined.argument)  # the test's gate and coverage
-        return pipelined.session.await_reply(
+        outcome = pipelined.session.await_reply(
             pipelined.sent,
             timeout=SWEEP_INVOKE_TIMEOUT,
             checks=checks,
             transcript=pipelined.transcript,
         )
+        # Events the shared session received meanwhile count as this test's, as they did when
+        # each test had a session of its own (the report's events seen).
+        checks.coverage.events.update(pipelined.session.client.checks.coverage.take_events())
+        return outcome
 
     def _invoke_raw(self, argument: Any) -> Outcome:
         # An array-typed argument (asnMgmtSetMeshNodeConfigs) is no ROSE invoke object the
