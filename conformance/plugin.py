@@ -23,13 +23,14 @@ import functools
 import json
 import operator
 import re
+import threading
 from collections import Counter
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -56,6 +57,7 @@ __all__ = [
     "WorkerSessions",
     "add_transcripts",
     "close_sessions",
+    "in_parallel",
     "requirement_unmet",
     "upcoming_items",
 ]
@@ -103,6 +105,9 @@ class Settings:
     def embedded(self) -> bool:
         return self.target_url is None
 
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 SETTINGS = pytest.StashKey[Settings]()
 # What a test exchanged with the target, rendered on demand for its report (name, render).
@@ -368,17 +373,18 @@ class SessionFactory:
         self.profile = profile
         self.sessions: list[Session] = []
         self._transcripts = transcripts if transcripts is not None else []
+        self._lock = threading.Lock()
 
     def __call__(self, alias: str = "alice", *, auth: Auth | None = None, **kwargs: Any) -> Session:
-        label = (
-            f"session {len(self.sessions) + 1} ({alias if auth is None else type(auth).__name__})"
-        )
+        who = alias if auth is None else type(auth).__name__
         if auth is None:
             user = self.profile.user(alias)
             auth = Basic(user.name, user.password)
         session = Session.open(self.client, auth, **kwargs)
-        self.sessions.append(session)
-        self._transcripts.append((f"{label} transcript", session.transcript.render))
+        with self._lock:  # sessions may be opened from several threads (in_parallel)
+            self.sessions.append(session)
+            label = f"session {len(self.sessions)} ({who})"
+            self._transcripts.append((f"{label} transcript", session.transcript.render))
         return session
 
     def close_all(self) -> None:
@@ -389,15 +395,21 @@ class SessionFactory:
             session.raise_fault()
 
 
+def in_parallel(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``[work(item) for item in items]``, each in a thread of its own, so that set-up steps
+    that do not depend on each other (opening the sessions of several users) cost one round
+    trip to the server, not one each; the first exception is raised after all have ended."""
+    if len(items) < 2:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(len(items), thread_name_prefix="ucparallel") as pool:
+        futures = [pool.submit(work, item) for item in items]
+    return [future.result() for future in futures]
+
+
 def close_sessions(sessions: list[Session]) -> None:
     """Close ``sessions`` at once: every logoff is sent before any is waited for, so closing
     n sessions costs one round trip to the server, not n."""
-    if len(sessions) < 2:
-        for session in sessions:
-            session.close()
-        return
-    with ThreadPoolExecutor(len(sessions), thread_name_prefix="ucclose") as pool:
-        list(pool.map(Session.close, sessions))
+    in_parallel(Session.close, sessions)
 
 
 @pytest.fixture

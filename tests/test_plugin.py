@@ -377,3 +377,21 @@ def test_worker_sessions_are_shared_reopened_and_logged_off(run) -> None:  # typ
         """
     )
     assert result.ret == 0, result.stdout.str()
+
+
+def test_in_parallel_keeps_the_order_and_raises_after_all_ended() -> None:
+    from conformance.plugin import in_parallel
+
+    assert in_parallel(lambda n: n * 2, [1, 2, 3]) == [2, 4, 6]
+    assert in_parallel(str, []) == []
+    done: list[int] = []
+
+    def work(n: int) -> int:
+        if n == 1:
+            raise ValueError("one")
+        done.append(n)
+        return n
+
+    with pytest.raises(ValueError, match="one"):
+        in_parallel(work, [0, 1, 2])
+    assert sorted(done) == [0, 2]
