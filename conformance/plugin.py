@@ -33,12 +33,14 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 import pytest
+import requests
 
 from conformance.catalog import default_catalog
 from conformance.client import AccountLocked, Basic, HttpClient, Session, Target
 from conformance.client.auth import Auth
 from conformance.client.checks import Checks
 from conformance.client.exceptions import OperationNotImplemented
+from conformance.client.http import connection_pool
 from conformance.errors import ProfileError, SchemaViolation, SuiteError
 from conformance.gate import Gate
 from conformance.lockout import LoginBudget
@@ -317,10 +319,19 @@ def target(conformance_settings: Settings, reference_server: Any) -> Target:
     )
 
 
-def _new_client(target: Target, settings: Settings) -> HttpClient:
+@pytest.fixture(scope="session")
+def _connections() -> Iterator[requests.Session]:
+    """HTTP connections kept alive for every test of this process: a test's requests do not
+    each open a connection (a TCP and a TLS handshake, round trips to a distant server)."""
+    with connection_pool() as pool:
+        yield pool
+
+
+def _new_client(target: Target, settings: Settings, connections: requests.Session) -> HttpClient:
     profile = settings.profile
     return HttpClient(
         target,
+        connections=connections,
         secrets=profile.secrets(),
         strict=settings.strict_schemas,
         protocol_version=profile.client.protocol_version,
@@ -331,11 +342,14 @@ def _new_client(target: Target, settings: Settings) -> HttpClient:
 
 @pytest.fixture
 def direct(
-    target: Target, conformance_settings: Settings, request: pytest.FixtureRequest
+    target: Target,
+    conformance_settings: Settings,
+    _connections: requests.Session,
+    request: pytest.FixtureRequest,
 ) -> Iterator[HttpClient]:
     """An HTTP client for ``/ws/direct``, ``/ws/client`` and ``/ws/public`` of the target;
     sessions it created and nobody logged off are logged off when the test ends."""
-    client = _new_client(target, conformance_settings)
+    client = _new_client(target, conformance_settings, _connections)
     _transcripts(request).append(("http transcript", client.transcript.render))
     node: pytest.Item = request.node
     declared = declared_operations(node)
@@ -467,11 +481,12 @@ class WorkerSessions:
 
 
 @pytest.fixture(scope="session")
-def worker_sessions(target: Target, conformance_settings: Settings) -> Iterator[WorkerSessions]:
+def worker_sessions(
+    target: Target, conformance_settings: Settings, _connections: requests.Session
+) -> Iterator[WorkerSessions]:
     """``worker_sessions("alice")``: alice's session shared by the tests of this process."""
-    sessions = WorkerSessions(
-        _new_client(target, conformance_settings), conformance_settings.profile
-    )
+    client = _new_client(target, conformance_settings, _connections)
+    sessions = WorkerSessions(client, conformance_settings.profile)
     try:
         yield sessions
     finally:
