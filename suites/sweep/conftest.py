@@ -1,10 +1,17 @@
 """The every-operation sweep: one test per catalogued operation (391), chapters 2 to 48.
 
-Each test invokes its operation once, in a user session of its own, with the operation's
+Each test invokes its operation once in a session of the sweep user, with the operation's
 minimal valid argument (:class:`conformance.instances.InstanceBuilder`: required members only,
 type-correct values, deterministic), and classifies the answer. ``--fuzz N`` adds a second
 test per operation that sends N property-based arguments (``test_fuzzed_arguments.py``, not
 collected without the option).
+
+The minimal-argument invokes are pipelined (:class:`SweepPipeline`, CONFORMANCE-NOTES N45): the
+invokes of the tests this process will run go ahead on one session of the sweep user shared by
+those tests, at most :data:`SWEEP_WINDOW` in flight, so that a distant server's round trip is
+paid once per window, not three times per test; each test still collects, validates and judges
+its own reply. An operation that may end or change its session (:data:`OWN_SESSION`) runs in a
+fresh session of its own, as does the fuzz test.
 
 Each answer gets a verdict (:meth:`SweepCall.judge`), recorded as the test's
 ``conformance_sweep`` property and counted by the summary: ``result`` (answered, the result
