@@ -192,6 +192,11 @@ class Session:
                     open_timeout=target.http_timeout,
                     close_timeout=target.scale(self.close_timeout),
                     proxy=None,  # like trust_env=False on the HTTP side
+                    # No keepalive pings: every wait has its own timeout, and websockets draws
+                    # ping payloads from the global random module in a thread of its own, which
+                    # upsets hypothesis' draws in the fuzz tests while a worker's shared
+                    # sessions live.
+                    ping_interval=None,
                     max_size=_MAX_FRAME,
                     legacy=False,
                 )
