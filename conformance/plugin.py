@@ -469,6 +469,8 @@ class WorkerSessions:
         is opened)."""
         session = self._open.get(alias)
         if session is None or session.closed or session.dispatcher.closed:
+            if session is not None:
+                session.close()  # ended by the server: release its socket and thread
             user = self.profile.user(alias)
             session = Session.open(self.client, Basic(user.name, user.password), **kwargs)
             self._open[alias] = session
