@@ -67,7 +67,12 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     try:
         server = ReferenceServer(
-            profile, host=args.host, port=args.port, faults=args.fault, variations=args.variation
+            profile,
+            host=args.host,
+            port=args.port,
+            faults=args.fault,
+            variations=args.variation,
+            latency=args.latency / 1000,
         )
     except ValueError as error:  # an unknown fault or variation: the message lists the known
         print(f"ucconf serve: {error}", file=sys.stderr)
@@ -133,6 +138,14 @@ def _add_serve_command(commands: Any) -> None:
         help="switch on a variation the document allows (repeatable; ucconf variations)",
     )
     serve.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="hold every HTTP request and every frame the server sends MS milliseconds, "
+        "in order, as a relay across a network would (default: 0)",
+    )
+    serve.add_argument(
         "--list-operations",
         action="store_true",
         help="print which operations are modelled and which synthesised, then exit",
@@ -157,6 +170,7 @@ def _run(args: argparse.Namespace) -> int:
         strict_schemas=args.strict_schemas,
         faults=tuple(args.fault),
         variations=tuple(args.variation),
+        latency=args.latency / 1000,
         reports=args.reports,
         expect_failures=args.expect_failures,
         pytest_args=tuple(extra),
@@ -233,6 +247,14 @@ def _add_run_command(commands: Any) -> None:
     )
     run.add_argument(
         "--variation", action="append", default=[], metavar="NAME", help="embedded target only"
+    )
+    run.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="embedded target only: hold every HTTP request and every frame the server sends "
+        "MS milliseconds, in order, as a relay across a network would (default: 0)",
     )
     run.add_argument(
         "--reports", type=Path, default=Path("reports"), help="report folder (default: reports)"

@@ -23,20 +23,24 @@ import functools
 import json
 import operator
 import re
+import threading
 from collections import Counter
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+import requests
 
 from conformance.catalog import default_catalog
 from conformance.client import AccountLocked, Basic, HttpClient, Session, Target
 from conformance.client.auth import Auth
 from conformance.client.checks import Checks
 from conformance.client.exceptions import OperationNotImplemented
+from conformance.client.http import connection_pool
 from conformance.errors import ProfileError, SchemaViolation, SuiteError
 from conformance.gate import Gate
 from conformance.lockout import LoginBudget
@@ -49,7 +53,16 @@ from conformance.profile import (
     load_profile,
 )
 
-__all__ = ["SessionFactory", "Settings", "requirement_unmet"]
+__all__ = [
+    "SessionFactory",
+    "Settings",
+    "WorkerSessions",
+    "add_transcripts",
+    "close_sessions",
+    "in_parallel",
+    "requirement_unmet",
+    "upcoming_items",
+]
 
 
 MARKERS = (
@@ -94,6 +107,9 @@ class Settings:
     def embedded(self) -> bool:
         return self.target_url is None
 
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 SETTINGS = pytest.StashKey[Settings]()
 # What a test exchanged with the target, rendered on demand for its report (name, render).
@@ -303,21 +319,37 @@ def target(conformance_settings: Settings, reference_server: Any) -> Target:
     )
 
 
-@pytest.fixture
-def direct(
-    target: Target, conformance_settings: Settings, request: pytest.FixtureRequest
-) -> Iterator[HttpClient]:
-    """An HTTP client for ``/ws/direct``, ``/ws/client`` and ``/ws/public`` of the target;
-    sessions it created and nobody logged off are logged off when the test ends."""
-    profile = conformance_settings.profile
-    client = HttpClient(
+@pytest.fixture(scope="session")
+def _connections() -> Iterator[requests.Session]:
+    """HTTP connections kept alive for every test of this process: a test's requests do not
+    each open a connection (a TCP and a TLS handshake, round trips to a distant server)."""
+    with connection_pool() as pool:
+        yield pool
+
+
+def _new_client(target: Target, settings: Settings, connections: requests.Session) -> HttpClient:
+    profile = settings.profile
+    return HttpClient(
         target,
+        connections=connections,
         secrets=profile.secrets(),
-        strict=conformance_settings.strict_schemas,
+        strict=settings.strict_schemas,
         protocol_version=profile.client.protocol_version,
         dialect=profile.client.dialect,
         operation_ids=profile.operation_ids,
     )
+
+
+@pytest.fixture
+def direct(
+    target: Target,
+    conformance_settings: Settings,
+    _connections: requests.Session,
+    request: pytest.FixtureRequest,
+) -> Iterator[HttpClient]:
+    """An HTTP client for ``/ws/direct``, ``/ws/client`` and ``/ws/public`` of the target;
+    sessions it created and nobody logged off are logged off when the test ends."""
+    client = _new_client(target, conformance_settings, _connections)
     _transcripts(request).append(("http transcript", client.transcript.render))
     node: pytest.Item = request.node
     declared = declared_operations(node)
@@ -355,26 +387,43 @@ class SessionFactory:
         self.profile = profile
         self.sessions: list[Session] = []
         self._transcripts = transcripts if transcripts is not None else []
+        self._lock = threading.Lock()
 
     def __call__(self, alias: str = "alice", *, auth: Auth | None = None, **kwargs: Any) -> Session:
-        label = (
-            f"session {len(self.sessions) + 1} ({alias if auth is None else type(auth).__name__})"
-        )
+        who = alias if auth is None else type(auth).__name__
         if auth is None:
             user = self.profile.user(alias)
             auth = Basic(user.name, user.password)
         session = Session.open(self.client, auth, **kwargs)
-        self.sessions.append(session)
-        self._transcripts.append((f"{label} transcript", session.transcript.render))
+        with self._lock:  # sessions may be opened from several threads (in_parallel)
+            self.sessions.append(session)
+            label = f"session {len(self.sessions)} ({who})"
+            self._transcripts.append((f"{label} transcript", session.transcript.render))
         return session
 
     def close_all(self) -> None:
         """Close every session, then raise the first fault a reader found that no wait
         reported (an invalid event after the test's last wait must not vanish)."""
-        for session in self.sessions:
-            session.close()
+        close_sessions(self.sessions)
         for session in self.sessions:
             session.raise_fault()
+
+
+def in_parallel(work: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    """``[work(item) for item in items]``, each in a thread of its own, so that set-up steps
+    that do not depend on each other (opening the sessions of several users) cost one round
+    trip to the server, not one each; the first exception is raised after all have ended."""
+    if len(items) < 2:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(len(items), thread_name_prefix="ucparallel") as pool:
+        futures = [pool.submit(work, item) for item in items]
+    return [future.result() for future in futures]
+
+
+def close_sessions(sessions: list[Session]) -> None:
+    """Close ``sessions`` at once: every logoff is sent before any is waited for, so closing
+    n sessions costs one round trip to the server, not n."""
+    in_parallel(Session.close, sessions)
 
 
 @pytest.fixture
@@ -390,8 +439,90 @@ def session_factory(
 
 
 def _transcripts(request: pytest.FixtureRequest) -> list[tuple[str, Callable[[], str]]]:
-    node: pytest.Item = request.node
-    return node.stash.setdefault(TRANSCRIPTS, [])
+    return add_transcripts(request.node)
+
+
+def add_transcripts(item: pytest.Item) -> list[tuple[str, Callable[[], str]]]:
+    """The (name, render) list of what the test exchanged, shown in its report: append to it
+    the transcript of a shared session's exchanges made on the test's behalf."""
+    return item.stash.setdefault(TRANSCRIPTS, [])
+
+
+class WorkerSessions:
+    """Logged-in sessions this process (an xdist worker, or the whole run) keeps open for
+    many tests, one per profile user: set-up is paid once, not per test. Reopened when the
+    server ended one; logged off when the run ends.
+
+    Only for what leaves the session as it found it (reads, pipelined sweep invokes): a test
+    that changes a session's state needs a session of its own (``session_factory``). Nothing
+    here guards what is sent: a test sending on a shared session checks with its own client
+    (``Session.send_invoke(checks=direct.checks)``), so the gate and its declaration hold.
+    """
+
+    def __init__(self, client: HttpClient, profile: Profile) -> None:
+        self.client = client
+        self.profile = profile
+        self._open: dict[str, Session] = {}
+
+    def __call__(self, alias: str, **kwargs: Any) -> Session:
+        """The shared session of ``alias`` (``Session.open`` keyword arguments apply when it
+        is opened)."""
+        session = self._open.get(alias)
+        if session is None or session.closed or session.dispatcher.closed:
+            if session is not None:
+                session.close()  # ended by the server: release its socket and thread
+            user = self.profile.user(alias)
+            session = Session.open(self.client, Basic(user.name, user.password), **kwargs)
+            self._open[alias] = session
+        return session
+
+    def close_all(self) -> None:
+        """Log every session off (all at once: one round trip, not one per session)."""
+        close_sessions(list(self._open.values()))
+        self.client.logoff_all()
+
+
+@pytest.fixture(scope="session")
+def worker_sessions(
+    target: Target, conformance_settings: Settings, _connections: requests.Session
+) -> Iterator[WorkerSessions]:
+    """``worker_sessions("alice")``: alice's session shared by the tests of this process."""
+    client = _new_client(target, conformance_settings, _connections)
+    sessions = WorkerSessions(client, conformance_settings.profile)
+    try:
+        yield sessions
+    finally:
+        sessions.close_all()
+
+
+def upcoming_items(item: pytest.Item) -> list[pytest.Item]:
+    """The tests this process will run after ``item``, in order, as far as it knows them: the
+    rest of the collection in one process; under xdist, the worker's queue (the controller
+    hands tests out in chunks, so it may hold only some of what the worker will run)."""
+    session = item.session
+    queue = _xdist_queue(session.config)
+    if queue is None:
+        positions = session.stash.get(_POSITIONS, None)
+        if positions is None or len(positions) != len(session.items):
+            positions = {id(found): n for n, found in enumerate(session.items)}
+            session.stash[_POSITIONS] = positions
+        return session.items[positions[id(item)] + 1 :]
+    with queue.torun.lock() as waiting:
+        indices = [queue.nextitem_index, *waiting]
+    return [session.items[i] for i in indices if isinstance(i, int)]
+
+
+_POSITIONS = pytest.StashKey[dict[int, int]]()
+
+
+def _xdist_queue(config: pytest.Config) -> Any:
+    """xdist's worker loop (its ``torun`` queue), or None outside an xdist worker."""
+    if not hasattr(config, "workerinput"):
+        return None
+    for plugin in config.pluginmanager.get_plugins():
+        if type(plugin).__name__ == "WorkerInteractor" and hasattr(plugin, "torun"):
+            return plugin
+    return None
 
 
 # --- markers -------------------------------------------------------------------------------

@@ -60,6 +60,8 @@ class RunOptions:
     strict_schemas: bool = False
     faults: tuple[str, ...] = ()
     variations: tuple[str, ...] = ()
+    latency: float = 0.0
+    """Seconds the embedded server holds every request and every frame it sends."""
     reports: Path = field(default_factory=lambda: REPORTS)
     expect_failures: Path | None = None
     pytest_args: tuple[str, ...] = ()
@@ -82,9 +84,10 @@ class RunResult:
 
 
 def run(options: RunOptions) -> RunResult:
-    if options.target and (options.faults or options.variations):
+    if options.target and (options.faults or options.variations or options.latency):
         raise RunError(
-            "--fault and --variation apply to the embedded reference server, not to --target"
+            "--fault, --variation and --latency apply to the embedded reference server, not to "
+            "--target"
         )
     if options.target and not options.profile:
         raise RunError("--target needs --profile FILE (the users and lines of that server)")
@@ -216,7 +219,12 @@ def _target(options: RunOptions, profile: Profile) -> Iterator[tuple[str, Any]]:
     from conformance.reference import ReferenceServer  # only the embedded run needs aiohttp
 
     try:
-        server = ReferenceServer(profile, faults=options.faults, variations=options.variations)
+        server = ReferenceServer(
+            profile,
+            faults=options.faults,
+            variations=options.variations,
+            latency=options.latency,
+        )
     except ValueError as error:
         raise RunError(str(error)) from None
     with server:

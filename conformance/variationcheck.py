@@ -34,7 +34,7 @@ from conformance.suiterun import (
 __all__ = ["CheckResult", "VariationRun", "check", "plan_jobs", "render_matrix"]
 
 CLEAN = "(clean)"
-WAITING_POINTS = frozenset({"reply.delay", "websocket.event-delay"})
+WAITING_POINTS = frozenset({"reply.delay", "link.latency", "websocket.event-delay"})
 """Hook points whose variations make the server wait: their runs take longest (a run with
 every reply 40 ms late takes several times a plain one) but use little CPU, so they start
 first and run beside the pool of CPU-bound runs."""

@@ -348,3 +348,50 @@ def test_the_embedded_server_allows_every_class(run) -> None:  # type: ignore[no
     assert outcomes(result)["test_restart"] == "passed"
     assert outcomes(result)["test_undeclared"] == "passed"
     assert outcomes(result)["test_declaration_is_wrong"] == "error"
+
+
+def test_worker_sessions_are_shared_reopened_and_logged_off(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        """
+        import pytest
+
+        from conformance.plugin import upcoming_items
+
+        SEEN = []
+
+        @pytest.mark.sends("asnGetLoggedInContact")
+        @pytest.mark.parametrize("n", range(3))
+        def test_read(worker_sessions, reference_server, direct, request, n):
+            session = worker_sessions("bob")
+            SEEN.append(session.session_id)
+            sent = session.send_invoke("asnGetLoggedInContact", {}, checks=direct.checks)
+            got = session.await_reply(sent, checks=direct.checks).expect_result()
+            assert got["u8sLoggedInUser"] == "bob"
+            assert len(upcoming_items(request.node)) == 2 - n + 1  # and test_last
+            if n == 1:
+                session.close()  # ended: the next test gets a new one
+
+        def test_last(reference_server):
+            assert SEEN[0] == SEEN[1] != SEEN[2]
+            assert sum(1 for s in reference_server.state.sessions.all() if not s.closed) == 1
+        """
+    )
+    assert result.ret == 0, result.stdout.str()
+
+
+def test_in_parallel_keeps_the_order_and_raises_after_all_ended() -> None:
+    from conformance.plugin import in_parallel
+
+    assert in_parallel(lambda n: n * 2, [1, 2, 3]) == [2, 4, 6]
+    assert in_parallel(str, []) == []
+    done: list[int] = []
+
+    def work(n: int) -> int:
+        if n == 1:
+            raise ValueError("one")
+        done.append(n)
+        return n
+
+    with pytest.raises(ValueError, match="one"):
+        in_parallel(work, [0, 1, 2])
+    assert sorted(done) == [0, 2]

@@ -138,3 +138,14 @@ def test_events_without_numbers_are_an_interoperability_warning(
     (warning,) = json.loads((folder / "summary.json").read_text())["coverage"]["warnings"]
     assert "asnChatEvent (1440)" in warning
     assert "## Interoperability warnings" in (folder / "summary.md").read_text()
+
+
+def test_a_latency_runs_the_embedded_server_as_if_across_a_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = tmp_path / "reports"
+    suite = "suites/auth/test_createsession.py"
+    args = ["run", "--reports", str(reports), "--suite", suite, "--latency", "20", "--", "-n", "0"]
+    assert main(args) == 0, capsys.readouterr().out
+    assert main(["run", "--target", "http://127.0.0.1:9", "--profile", "p.toml", "--latency", "5"])
+    assert "--latency apply to the embedded" in capsys.readouterr().err

@@ -60,6 +60,12 @@ class Coverage:
         with self._lock:
             self.warnings[text] += 1
 
+    def take_events(self) -> Counter[str]:
+        """The events received so far, forgotten here (handed to whoever reports them)."""
+        with self._lock:
+            taken, self.events = self.events, Counter()
+            return taken
+
 
 Guard = Callable[[OperationInfo], None]
 """Raises (a SuiteError) when an operation may not be sent; see conformance.gate."""

@@ -56,6 +56,7 @@ __all__ = [
     "DEFAULT_NEGOTIATE",
     "JSON_CONTENT_TYPE",
     "HttpClient",
+    "connection_pool",
     "query_arguments",
 ]
 
@@ -83,6 +84,15 @@ class _NoCookies(http.cookiejar.DefaultCookiePolicy):
         return False
 
 
+def connection_pool() -> requests.Session:
+    """Kept-alive HTTP connections for one or more :class:`HttpClient` (see the module
+    docstring: no environment, no cookies)."""
+    pool = requests.Session()
+    pool.trust_env = False
+    pool.cookies.set_policy(_NoCookies())
+    return pool
+
+
 class HttpClient:
     """Calls ``/ws/direct``, ``/ws/client`` and ``/ws/public`` of one target.
 
@@ -103,7 +113,11 @@ class HttpClient:
         protocol_version: int = 70,
         dialect: str = "plain",
         operation_ids: Mapping[str, int] | None = None,
+        connections: requests.Session | None = None,
     ) -> None:
+        """``connections`` (from :func:`connection_pool`): kept-alive connections shared with
+        other clients of the target, so that a test does not open (TCP, TLS) its own; closed
+        by whoever made it. Default: the client's own."""
         self.target = target
         self.negotiate: JsonObject = {"negotiate": {"iClientProtocolVersion": protocol_version}}
         """The createsession body sent where a caller passes :data:`DEFAULT_NEGOTIATE`: the
@@ -124,12 +138,12 @@ class HttpClient:
         """Ids of the sessions createsession gave this client that nobody has logged off yet
         (:meth:`logoff_all` ends them: a run leaves no session behind)."""
         self._lock = threading.Lock()
-        self._http = requests.Session()
-        self._http.trust_env = False
-        self._http.cookies.set_policy(_NoCookies())
+        self._owns_http = connections is None
+        self._http = connections if connections is not None else connection_pool()
 
     def close(self) -> None:
-        self._http.close()
+        if self._owns_http:
+            self._http.close()
 
     def __enter__(self) -> HttpClient:
         return self

@@ -42,7 +42,9 @@ from websockets.exceptions import (
 )
 from websockets.sync.client import ClientConnection, connect
 
+from conformance.catalog import OperationInfo
 from conformance.client.auth import Auth
+from conformance.client.checks import Checks
 from conformance.client.dispatch import Dispatcher, WhereLike
 from conformance.client.exceptions import ConnectionDropped, SessionClosed
 from conformance.client.http import DEFAULT_NEGOTIATE, HttpClient
@@ -62,14 +64,25 @@ from conformance.rose import (
     Reject,
     encode_json,
     parse_frame,
+    to_json_obj,
 )
 
-__all__ = ["WEBSOCKET_PATH", "RawReply", "Session", "UpgradeAttempt"]
+__all__ = ["WEBSOCKET_PATH", "RawReply", "SentInvoke", "Session", "UpgradeAttempt"]
 
 WEBSOCKET_PATH = "/ws/client/websocket"
 LOGOFF = "asnLogoff"
 SESSION_DESTROYED = "asnUserSessionDestroyed"
 _MAX_FRAME = 64 * 1024 * 1024  # event lists (contacts, journals) can be large
+
+
+@dataclass(frozen=True)
+class SentInvoke:
+    """An invoke on its way: :meth:`Session.await_reply` collects its reply."""
+
+    operation: str
+    invoke_id: int
+    info: OperationInfo | None
+    """The catalogue's entry (None: a name the catalogue lacks, sent on purpose)."""
 
 
 @dataclass(frozen=True)
@@ -179,6 +192,11 @@ class Session:
                     open_timeout=target.http_timeout,
                     close_timeout=target.scale(self.close_timeout),
                     proxy=None,  # like trust_env=False on the HTTP side
+                    # No keepalive pings: every wait has its own timeout, and websockets draws
+                    # ping payloads from the global random module in a thread of its own, which
+                    # upsets hypothesis' draws in the fuzz tests while a worker's shared
+                    # sessions live.
+                    ping_interval=None,
                     max_size=_MAX_FRAME,
                     legacy=False,
                 )
@@ -218,7 +236,25 @@ class Session:
         ``check_argument=False`` sends an argument or an operation name the catalogue would
         refuse (robustness tests); the reply is still validated where the operation is known.
         """
-        info = self.client.checks.outgoing(operation, argument, check_argument)
+        sent = self.send_invoke(operation, argument, check_argument=check_argument)
+        return self.await_reply(sent, timeout=timeout)
+
+    def send_invoke(
+        self,
+        operation: str,
+        argument: JsonObject | None = None,
+        *,
+        check_argument: bool = True,
+        checks: Checks | None = None,
+        transcript: Transcript | None = None,
+    ) -> SentInvoke:
+        """Send one invoke without waiting: :meth:`await_reply` collects its reply. Several
+        may be in flight at once; replies are matched by invoke id (protocol-notes §2).
+
+        ``checks`` (default: the client's) guards and validates what is sent; ``transcript``
+        records the frame too (a test's own, when the session serves several tests)."""
+        checks = checks if checks is not None else self.client.checks
+        info = checks.outgoing(operation, argument, check_argument)
         invoke_id = self.dispatcher.register(operation)
         written = argument if argument is not None else {}
         number = 0
@@ -226,14 +262,29 @@ class Session:
             written = self.client.dialect.argument(info.argument, written)
             number = self.client.dialect.operation_id(operation)
         try:
-            self._send(Invoke(invoke_id, operation, written, number))
+            self._send(Invoke(invoke_id, operation, written, number), transcript)
         except BaseException:
             self.dispatcher.abandon(invoke_id)
             raise
+        return SentInvoke(operation, invoke_id, info)
+
+    def await_reply(
+        self,
+        sent: SentInvoke,
+        *,
+        timeout: float | None = None,
+        checks: Checks | None = None,
+        transcript: Transcript | None = None,
+    ) -> Outcome:
+        """The reply to ``sent`` within ``timeout`` (default: the invoke timeout; scaled,
+        counted from the sending), validated with ``checks`` (default: the client's)."""
         wait = timeout if timeout is not None else self.invoke_timeout
-        reply, elapsed = self.dispatcher.wait_reply(invoke_id, wait)
-        outcome = Outcome(operation, reply, elapsed, scrub=self.client.redactor.text)
-        self.client.checks.reply(info, reply, f"WebSocket {operation} #{invoke_id}")
+        reply, elapsed = self.dispatcher.wait_reply(sent.invoke_id, wait)
+        label = f"WebSocket {sent.operation} #{sent.invoke_id}"
+        if transcript is not None:
+            transcript.frame("<", encode_json(to_json_obj(reply)), f"reply {label}")
+        outcome = Outcome(sent.operation, reply, elapsed, scrub=self.client.redactor.text)
+        (checks if checks is not None else self.client.checks).reply(sent.info, reply, label)
         return outcome
 
     def call_http(
@@ -460,15 +511,16 @@ class Session:
 
     # --- the socket -------------------------------------------------------------------------
 
-    def _send(self, message: Invoke) -> None:
+    def _send(self, message: Invoke, transcript: Transcript | None = None) -> None:
         ws = self._ws
         if ws is None:
             raise SessionClosed("the session is not connected")
         text = encode_json(self.client.dialect.message(message))
+        label = f"invoke {message.operation_name} #{message.invoke_id}"
         with self._send_lock:
-            self.transcript.frame(
-                ">", text, f"invoke {message.operation_name} #{message.invoke_id}"
-            )
+            for record in (self.transcript, transcript):
+                if record is not None:
+                    record.frame(">", text, label)
             try:
                 ws.send(text)
             except ConnectionClosed as exc:

@@ -68,6 +68,7 @@ from conformance.rose import (
 __all__ = [
     "HTTP_RESPONSE",
     "JSONP_CALLBACK",
+    "LINK_LATENCY",
     "METHODS_SERVED",
     "REPLY_DELAY",
     "SESSION_CALLS_CHECK_UCSID",
@@ -107,6 +108,11 @@ SESSION_CALLS_CHECK_UCSID: HookPoint[bool] = HookPoint(
 REPLY_DELAY: HookPoint[tuple[int | None, float]] = HookPoint(
     "reply.delay",
     "(invoke id, or None for an HTTP request; seconds) a reply waits before it is sent (none)",
+)
+LINK_LATENCY: HookPoint[float] = HookPoint(
+    "link.latency",
+    "seconds every HTTP request and every frame the server sends is held, in order, as a relay "
+    "across a network would (the server's latency option, 0 by default)",
 )
 UNREADABLE_BODY: HookPoint[str] = HookPoint(
     "http.unreadable-body",
@@ -198,6 +204,7 @@ async def last_resort(request: web.Request, handler: HttpHandler) -> web.StreamR
     """Never a bare 500: aiohttp's own errors get JSON bodies, our bugs are recorded."""
     state = request.app[STATE]
     _, delay = state.faults.apply(REPLY_DELAY, (None, 0.0))
+    delay += state.faults.apply(LINK_LATENCY, state.latency)
     if delay > 0:
         await asyncio.sleep(delay)
     try:

@@ -54,7 +54,12 @@ class ReferenceServer:
         faults: Iterable[str] = (),
         variations: Iterable[str] = (),
         validate_outgoing: bool = True,
+        latency: float = 0.0,
     ) -> None:
+        """``latency``: seconds every HTTP request and every frame the server sends is held
+        (in order), as if the server sat behind a relay across a network."""
+        if latency < 0:
+            raise ValueError(f"the latency must be 0 or more seconds, got {latency:g}")
         self.profile = profile if profile is not None else load_profile(EMBEDDED_PROFILE)
         self.host = host
         self._requested_port = port
@@ -63,6 +68,7 @@ class ReferenceServer:
             activate(faults, variations),
             validate_outgoing=validate_outgoing,
             handlers=registered_handlers(),
+            latency=latency,
         )
         """Everything the server holds: directory, sessions, tokens, handlers (for tests)."""
         self._port: int | None = None

@@ -93,8 +93,11 @@ class ServerState:
         validate_outgoing: bool = True,
         catalog: Catalog | None = None,
         handlers: Mapping[str, Callable[..., Awaitable[Any]]] | None = None,
+        latency: float = 0.0,
     ) -> None:
         self.profile = profile
+        self.latency = latency
+        """Seconds of one-way network delay the server simulates (``link.latency``)."""
         self.ucsid = profile.target.ucsid
         self.settings = ServerSettings.from_profile(profile)
         self.catalog = catalog if catalog is not None else default_catalog()

@@ -40,7 +40,13 @@ from aiohttp import WSMsgType, web
 from conformance.errors import RemoteProtocolError
 from conformance.reference.dispatch import Success, dispatch
 from conformance.reference.hooks import HookPoint
-from conformance.reference.routes import REPLY_DELAY, STATE, reject_response, session_id_of
+from conformance.reference.routes import (
+    LINK_LATENCY,
+    REPLY_DELAY,
+    STATE,
+    reject_response,
+    session_id_of,
+)
 from conformance.reference.sessions import Session
 from conformance.reference.state import ServerState
 from conformance.rose import (
@@ -158,7 +164,10 @@ class EventChannel:
         self.session = session
         self.ws = ws
         self.loop = asyncio.get_running_loop()
-        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        # (when it may leave, frame): with a link latency every frame leaves that much later
+        # than it was queued, in order, as through a relay; pipelined frames overlap.
+        self._queue: asyncio.Queue[tuple[float, str | None]] = asyncio.Queue()
+        self._latency = state.faults.apply(LINK_LATENCY, state.latency)
         self._running: dict[int, asyncio.Task[None]] = {}
         self._closing = False
 
@@ -194,7 +203,7 @@ class EventChannel:
             return  # nothing after the close: not a reply, not an event
         if item is _CLOSE:
             self._closing = True
-        self._queue.put_nowait(item)
+        self._queue.put_nowait((self.loop.time() + self._latency, item))
 
     # --- the connection ----------------------------------------------------------------------
 
@@ -225,7 +234,9 @@ class EventChannel:
 
     async def _write(self) -> None:
         while True:
-            frame = await self._queue.get()
+            due, frame = await self._queue.get()
+            if (wait := due - self.loop.time()) > 0:
+                await asyncio.sleep(wait)
             if frame is _CLOSE:
                 break
             try:

@@ -38,7 +38,7 @@ import pytest
 from conformance.client import OperationNotImplemented, Session, Target, Where
 from conformance.errors import ConformanceViolation, SuiteError
 from conformance.leases import lease
-from conformance.plugin import SessionFactory
+from conformance.plugin import SessionFactory, in_parallel
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
 
@@ -262,10 +262,14 @@ class Team:
                 )
             except (ConformanceViolation, OperationNotImplemented) as exc:
                 self.outsider.session.transcript.note(f"clean-up confirm failed: {exc}")
-        for desk, group in self.touched:
-            desk.restore(group)
-        for desk in (self.first, self.second, self.outsider):
+
+        def tidy(desk: Desk) -> None:
+            for touched, group in self.touched:
+                if touched is desk:
+                    desk.restore(group)
             desk.stop()
+
+        in_parallel(tidy, [self.first, self.second, self.outsider])  # each desk its own
 
 
 @pytest.fixture
@@ -276,8 +280,9 @@ def team(roles: Roles, session_factory: SessionFactory, target: Target) -> Itera
     logged-in agent of another group."""
     with ExitStack() as stack:
         stack.enter_context(lease(target, f"agent group {roles.group}", LOCK_WAIT))
-        first, second = (Desk(user, session_factory(user.alias)) for user in roles.agents)
-        outsider = Desk(roles.outsider, session_factory(roles.outsider.alias))
+        first, second, outsider = in_parallel(  # three users' set-ups, one round trip
+            lambda user: Desk(user, session_factory(user.alias)), [*roles.agents, roles.outsider]
+        )
         entry = first.entry(roles.group)
         built = Team(roles.group, str(entry["u8sGroupURI"]), first, second, outsider)
         stack.callback(built.clean_up)

@@ -32,7 +32,7 @@ from conformance.client import Outcome, Session, Target, Where
 from conformance.errors import SuiteError
 from conformance.leases import lease
 from conformance.lineids import same_line
-from conformance.plugin import SessionFactory
+from conformance.plugin import SessionFactory, in_parallel
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
 
@@ -248,8 +248,7 @@ def cti(session_factory: SessionFactory, target: Target, profile: Profile) -> It
     """The test's phones; their monitors are stopped afterwards (before their sessions end)."""
     made = Cti(session_factory, target, profile.cti.lines)
     yield made
-    for phone in made.phones:
-        phone.stop_monitors()
+    in_parallel(Phone.stop_monitors, list(made.phones))  # each in its own session
 
 
 # --- who plays which part -------------------------------------------------------------------
@@ -350,6 +349,9 @@ class Scene:
 @pytest.fixture
 def scene(cti: Cti, caller: Party, callee: Party) -> Iterator[Scene]:
     with cti.lease(callee.line):
-        a, b = cti.phone(caller), cti.phone(callee)
-        a_monitor, b_monitor = a.monitor(caller.line), b.monitor(callee.line)
+        # Two sessions, each monitoring its own line: set up side by side.
+        a, b = in_parallel(cti.phone, [caller, callee])
+        a_monitor, b_monitor = in_parallel(
+            lambda pair: pair[0].monitor(pair[1]), [(a, caller.line), (b, callee.line)]
+        )
         yield Scene(cti, caller, callee, a, b, a_monitor, b_monitor)

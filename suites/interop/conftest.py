@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from conformance.client import HttpClient, Session, Target
-from conformance.plugin import CLIENTS, TRANSCRIPTS, SessionFactory, Settings
+from conformance.plugin import CLIENTS, TRANSCRIPTS, SessionFactory, Settings, in_parallel
 from conformance.profile import DIALECTS
 
 
@@ -28,21 +28,18 @@ def sessions(
         pytest.skip("the interop suite needs an enabled user in the profile")
     node: pytest.Item = request.node
     factories: list[SessionFactory] = []
-    opened: dict[str, Session] = {}
-    try:
-        for dialect in DIALECTS:
-            client = HttpClient(
-                target,
-                secrets=profile.secrets(),
-                strict=conformance_settings.strict_schemas,
-                dialect=dialect,
-                operation_ids=profile.operation_ids,
-            )
-            node.stash.setdefault(CLIENTS, []).append(client)
-            factory = SessionFactory(client, profile, node.stash.setdefault(TRANSCRIPTS, []))
-            factories.append(factory)
-            opened[dialect] = factory(users[0].alias)
-        yield opened
+    for dialect in DIALECTS:
+        client = HttpClient(
+            target,
+            secrets=profile.secrets(),
+            strict=conformance_settings.strict_schemas,
+            dialect=dialect,
+            operation_ids=profile.operation_ids,
+        )
+        node.stash.setdefault(CLIENTS, []).append(client)
+        factories.append(SessionFactory(client, profile, node.stash.setdefault(TRANSCRIPTS, [])))
+    try:  # the dialects' sessions are opened and closed side by side
+        opened = in_parallel(lambda factory: factory(users[0].alias), factories)
+        yield dict(zip(DIALECTS, opened, strict=True))
     finally:
-        for factory in factories:
-            factory.close_all()
+        in_parallel(SessionFactory.close_all, factories)

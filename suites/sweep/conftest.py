@@ -1,10 +1,17 @@
 """The every-operation sweep: one test per catalogued operation (391), chapters 2 to 48.
 
-Each test invokes its operation once, in a user session of its own, with the operation's
+Each test invokes its operation once in a session of the sweep user, with the operation's
 minimal valid argument (:class:`conformance.instances.InstanceBuilder`: required members only,
 type-correct values, deterministic), and classifies the answer. ``--fuzz N`` adds a second
 test per operation that sends N property-based arguments (``test_fuzzed_arguments.py``, not
 collected without the option).
+
+The minimal-argument invokes are pipelined (:class:`SweepPipeline`, CONFORMANCE-NOTES N47): the
+invokes of the tests this process will run go ahead on one session of the sweep user shared by
+those tests, at most :data:`SWEEP_WINDOW` in flight, so that a distant server's round trip is
+paid once per window, not three times per test; each test still collects, validates and judges
+its own reply. An operation that may end or change its session (:data:`OWN_SESSION`) runs in a
+fresh session of its own, as does the fuzz test.
 
 Each answer gets a verdict (:meth:`SweepCall.judge`), recorded as the test's
 ``conformance_sweep`` property and counted by the summary: ``result`` (answered, the result
@@ -27,9 +34,11 @@ checked against it when the suite is collected, so a marking cannot drift from t
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -38,13 +47,24 @@ import pytest
 
 from conformance.catalog import OperationInfo, default_catalog
 from conformance.client import Session
-from conformance.client.exceptions import OperationNotImplemented
+from conformance.client.checks import Checks
+from conformance.client.exceptions import ConnectionDropped, OperationNotImplemented, SessionClosed
 from conformance.client.outcome import Outcome
+from conformance.client.session import SentInvoke
+from conformance.client.transcript import Transcript
 from conformance.errors import ConformanceViolation, SuiteError
 from conformance.instances import InstanceBuilder
 from conformance.lockout import LoginBudget
 from conformance.outcomes import RESULT, RIGHTS, SCHEMA_VALID_ERROR, SWEEP_PROPERTY
-from conformance.plugin import SessionFactory, Settings
+from conformance.plugin import (
+    GATED,
+    SessionFactory,
+    Settings,
+    WorkerSessions,
+    add_transcripts,
+    declared_operations,
+    upcoming_items,
+)
 from conformance.profile import Profile, User
 from conformance.rose import InvokeProblem, JsonObject, Reject
 
@@ -197,6 +217,120 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return None
 
 
+# --- pipelining ----------------------------------------------------------------------------
+
+PIPELINED_TEST = "test_operation_answers_its_minimal_valid_argument"
+"""The sweep test whose invokes are sent ahead (the fuzz test sends its own)."""
+SWEEP_WINDOW = 32
+"""Sweep invokes in flight at once on the shared session: enough to hide a WAN round trip
+behind the others, few enough that no server is flooded."""
+_ENDS_OR_CHANGES_LOGIN = re.compile(r"Log(on|off|in|out)|Session|TLS|Password|ChangeLogin")
+OWN_SESSION = frozenset(
+    op.name for op in OPERATIONS if _ENDS_OR_CHANGES_LOGIN.search(op.name) or op.name in _OPERATIONS
+)
+"""Operations that may end, restart or re-authenticate the session they run in (by name, or
+placed on the web service's own connection): each runs alone in a session of its own, as
+every sweep test once did, so that it cannot spoil the answers of the others. This keeps
+asnUserChangePassword a single invoke of its own, for the lockout budget around it."""
+
+
+@dataclass(frozen=True)
+class Pipelined:
+    """A test's invoke, sent ahead on the shared sweep session."""
+
+    session: Session
+    sent: SentInvoke
+    argument: Any
+    transcript: Transcript
+    """The test's own record of its invoke and reply (the shared session's has them all)."""
+
+
+class SweepPipeline:
+    """Sends the sweep's minimal-argument invokes ahead, on one session of the sweep user
+    shared by the sweep tests of this process, at most :data:`SWEEP_WINDOW` in flight, so
+    that a round trip to the server is paid once per window instead of three times per test.
+
+    Only the invokes of tests this process will run (:func:`upcoming_items`) and whose
+    invoke may be sent (not skipped, not gated; checked against the test's own declaration)
+    go ahead. Each test still waits for its own reply (the timeout counts from the sending),
+    validates it with its own client and is judged alone.
+    """
+
+    def __init__(
+        self, sessions: WorkerSessions, alias: str, arguments: InstanceBuilder, settings: Settings
+    ) -> None:
+        self.sessions = sessions
+        self.alias = alias
+        self.arguments = arguments
+        self.gate = settings.gate
+        client = sessions.client
+        self._checks = Checks(
+            client.checks.catalog,
+            client.redactor,
+            strict=client.checks.strict,
+            numbers=client.checks.numbers,
+        )
+        self._ahead: dict[str, Pipelined] = {}
+        self._eligible: dict[str, bool] = {}
+
+    def take(self, item: pytest.Item) -> Pipelined | None:
+        """The invoke sent for ``item`` (sending it now if it was not sent ahead), after
+        sending the next tests' ones; None for a test that needs a session of its own."""
+        if not self.eligible(item):
+            return None
+        found = self._ahead.pop(item.nodeid, None) or self._send(item)
+        self._send_ahead(item)
+        add_transcripts(item).append(("sweep transcript", found.transcript.render))
+        return found
+
+    def eligible(self, item: pytest.Item) -> bool:
+        known = self._eligible.get(item.nodeid)
+        if known is None:
+            known = self._eligible[item.nodeid] = _eligible(item, self.arguments)
+        return known
+
+    def _send(self, item: pytest.Item) -> Pipelined:
+        session = self.sessions(self.alias, invoke_timeout=SWEEP_INVOKE_TIMEOUT)
+        operation = _operation_of(item)
+        argument = self.arguments.argument(operation)
+        transcript = Transcript(redactor=session.client.redactor)
+        transcript.note("sent ahead on the sweep's shared session")
+        declared = frozenset(declared_operations(item) or ())
+        self._checks.guard = functools.partial(self.gate.check, declared=declared)
+        sent = session.send_invoke(operation, argument, checks=self._checks, transcript=transcript)
+        return Pipelined(session, sent, argument, transcript)
+
+    def _send_ahead(self, item: pytest.Item) -> None:
+        room = SWEEP_WINDOW - len(self._ahead)
+        for later in upcoming_items(item)[: 4 * SWEEP_WINDOW]:
+            if room <= 0:
+                return
+            if later.nodeid in self._ahead or not self.eligible(later):
+                continue
+            try:
+                self._ahead[later.nodeid] = self._send(later)
+            except (SuiteError, ConformanceViolation):
+                return  # that test sends its invoke itself, and reports what went wrong
+            room -= 1
+
+
+def _operation_of(item: pytest.Item) -> str:
+    callspec = getattr(item, "callspec", None)
+    return str(callspec.params["operation"]) if callspec is not None else ""
+
+
+def _eligible(item: pytest.Item, arguments: InstanceBuilder) -> bool:
+    """A minimal-argument sweep test that will run, of an operation that may share."""
+    if getattr(item, "originalname", None) != PIPELINED_TEST or GATED in item.stash:
+        return False
+    if any(True for _ in item.iter_markers("skip")) or any(
+        True for _ in item.iter_markers("skipif")
+    ):
+        return False
+    operation = _operation_of(item)
+    return operation not in OWN_SESSION and isinstance(arguments.argument(operation), dict)
+
+
 # --- invoking and judging -----------------------------------------------------------------
 
 
@@ -223,15 +357,21 @@ class SweepCall:
     def __init__(
         self,
         operation: str,
-        session: Session,
+        own_session: Callable[[], Session],
         placement: Placement | None,
         minimal: Any,
         item: pytest.Item | None = None,
         wrong_logins: WrongLogins | None = None,
+        pipelined: Pipelined | None = None,
+        checks: Checks | None = None,
     ) -> None:
         self.operation = operation
         self.info = CATALOG.operation(operation)
-        self.session = session
+        self._own_session = own_session
+        self._session = pipelined.session if pipelined is not None else None
+        self._pipelined = pipelined
+        self._checks = checks
+        """The test's own client's checks (its gate, its coverage), for a pipelined reply."""
         self.placement = placement
         self.minimal_argument = minimal
         self.item = item
@@ -239,11 +379,27 @@ class SweepCall:
         self.wrong_logins = wrong_logins
         """The budget and the account for :data:`PASSWORD_CHANGE`."""
 
+    @property
+    def session(self) -> Session:
+        """The shared session the invoke was sent ahead on, else one of the test's own."""
+        if self._session is None:
+            self._session = self._own_session()
+        return self._session
+
     def invoke(self, argument: Any) -> Outcome:
         """Send one invoke with ``argument`` (checked against the argument type first) and
         wait for its answer; the client validates results and errors against their types."""
         if self.operation == PASSWORD_CHANGE:
             return self._change_password_wrongly(argument)
+        pipelined, self._pipelined = self._pipelined, None
+        if pipelined is not None and argument is pipelined.argument:
+            try:
+                return self._collect(pipelined)
+            except (ConnectionDropped, SessionClosed) as exc:
+                # The shared session ended under it (another operation ended it): asked again
+                # alone, the verdict is this operation's.
+                pipelined.transcript.note(f"the shared session ended ({exc}): sent again alone")
+                self._session = self._own_session()
         if isinstance(argument, dict):
             return self.session.invoke(self.operation, argument)
         return self._invoke_raw(argument)
@@ -258,6 +414,21 @@ class SweepCall:
             argument = {**argument, "u8sOldPassword": "" if user.password else "-"}
         with budget.wrong_login(user):
             return self.session.invoke(self.operation, argument)
+
+    def _collect(self, pipelined: Pipelined) -> Outcome:
+        """The reply to the invoke sent ahead, validated and counted by the test's client."""
+        checks = self._checks if self._checks is not None else pipelined.session.client.checks
+        checks.outgoing(self.operation, pipelined.argument)  # the test's gate and coverage
+        outcome = pipelined.session.await_reply(
+            pipelined.sent,
+            timeout=SWEEP_INVOKE_TIMEOUT,
+            checks=checks,
+            transcript=pipelined.transcript,
+        )
+        # Events the shared session received meanwhile count as this test's, as they did when
+        # each test had a session of its own (the report's events seen).
+        checks.coverage.events.update(pipelined.session.client.checks.coverage.take_events())
+        return outcome
 
     def _invoke_raw(self, argument: Any) -> Outcome:
         # An array-typed argument (asnMgmtSetMeshNodeConfigs) is no ROSE invoke object the
@@ -352,22 +523,47 @@ def sweep_user(profile: Profile) -> User:
     return users[-1]
 
 
+@pytest.fixture(scope="session")
+def sweep_pipeline(
+    worker_sessions: WorkerSessions,
+    profile: Profile,
+    arguments: InstanceBuilder,
+    conformance_settings: Settings,
+) -> SweepPipeline | None:
+    """The sweep's invokes sent ahead on one shared session of this process (none without an
+    enabled user: the tests skip)."""
+    users = profile.enabled_users()
+    if not users:
+        return None
+    return SweepPipeline(worker_sessions, users[-1].alias, arguments, conformance_settings)
+
+
 @pytest.fixture
 def sweep(
     operation: str,
     session_factory: SessionFactory,
     sweep_user: User,
     arguments: InstanceBuilder,
+    sweep_pipeline: SweepPipeline | None,
     request: pytest.FixtureRequest,
 ) -> SweepCall:
-    """``operation`` in a fresh session of the sweep user."""
+    """``operation``, sent ahead on the shared sweep session, or in a fresh session of the
+    sweep user (an operation that may end or change its session, the fuzz test)."""
     wrong_logins = None
     if operation == PASSWORD_CHANGE:  # skipped where [safety] max_failed_logins is 0
         wrong_logins = WrongLogins(request.getfixturevalue("failed_logins"), sweep_user)
-    session = session_factory(sweep_user.alias, invoke_timeout=SWEEP_INVOKE_TIMEOUT)
+    pipelined = sweep_pipeline.take(request.node) if sweep_pipeline is not None else None
+    own = functools.partial(session_factory, sweep_user.alias, invoke_timeout=SWEEP_INVOKE_TIMEOUT)
     minimal = arguments.argument(operation)
     return SweepCall(
-        operation, session, PLACEMENTS.get(operation), minimal, request.node, wrong_logins
+        operation,
+        own,
+        PLACEMENTS.get(operation),
+        minimal if pipelined is None else pipelined.argument,
+        request.node,
+        wrong_logins,
+        pipelined=pipelined,
+        checks=session_factory.client.checks,
     )
 
 

@@ -132,7 +132,9 @@ def test_clean_close(live_http: HttpClient, reference: ReferenceServer) -> None:
     with pytest.raises(UnwantedEvent):  # the destroyed event arrived after the mark
         s.assert_quiet(DESTROYED, 0.01, since=mark)
     assert s.wait_for(DESTROYED, {"u8sSessionID": session_id}).is_event
-    assert not any(t.name.startswith("ucsession-") and t.is_alive() for t in threading.enumerate())
+    # Its reader thread has ended (sessions other tests of the process share may still run).
+    reader = f"ucsession-{session_id[:8]}"
+    assert not any(t.name == reader and t.is_alive() for t in threading.enumerate())
     s.close()  # idempotent
     with pytest.raises(SessionClosed):
         s.invoke("asnGetLoggedInContact")

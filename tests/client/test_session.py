@@ -26,6 +26,7 @@ from conformance.client import (
     SessionClosed,
     Target,
 )
+from conformance.client.transcript import Transcript
 from conformance.errors import (
     ConformanceViolation,
     RemoteProtocolError,
@@ -111,6 +112,28 @@ def test_out_of_order_results(ws_stub: WsStub, session: Session) -> None:
         for t in threads:
             t.join(5)
         assert sorted(r for r in results if r is not None) == list(range(1, 9))
+
+
+def test_invokes_sent_ahead_are_collected_in_any_order(ws_stub: WsStub) -> None:
+    def reversed_answers(conn: ServerConnection) -> None:
+        batch = invokes(conn, 3)  # every invoke is in before any reply goes out
+        for body in reversed(batch):
+            conn.send(H.result(body["invokeID"]))
+        ws_stub.answer_all(conn)
+
+    ws_stub.script = reversed_answers
+    http = HttpClient(Target(ws_stub.url, timeout=2))
+    own = HttpClient(Target(ws_stub.url, timeout=2))  # a test's client on a shared session
+    with Session.open(http, Basic("a", "b"), method="GET") as s:
+        record = Transcript()
+        sent = [s.send_invoke(EMPTY_OP, {}, checks=own.checks, transcript=record)]
+        sent += [s.send_invoke(EMPTY_OP, {}) for _ in range(2)]
+        first = s.await_reply(sent[0], checks=own.checks, transcript=record)
+        assert [first.invoke_id, *(s.await_reply(x).invoke_id for x in sent[1:])] == [1, 2, 3]
+    assert own.checks.coverage.operations[EMPTY_OP] == 1 and own.checks.coverage.validations == 1
+    rendered = record.render()
+    assert f"invoke {EMPTY_OP} #1" in rendered and f"reply WebSocket {EMPTY_OP} #1" in rendered
+    assert "#2" not in rendered
 
 
 def test_events_are_validated(ws_stub: WsStub) -> None:

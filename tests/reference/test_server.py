@@ -75,6 +75,31 @@ def test_stop_ends_sessions_and_closes_channels(api_for: MakeApi) -> None:
         assert server.internal_errors == []
 
 
+def test_latency_holds_every_request_and_every_frame_in_order(
+    make_server: Callable[..., ReferenceServer], api_for: MakeApi
+) -> None:
+    latency = 0.05
+    api = api_for(make_server(latency=latency))
+    started = time.monotonic()
+    session = api.create_session()
+    assert time.monotonic() - started >= latency  # the HTTP request
+    with api.websocket(session) as channel:
+        started = time.monotonic()
+        channel.invoke(1, "asnCheckConnection", {})
+        channel.invoke(2, "asnLogoff", {})  # the server answers with an event, then closes
+        reply, event = channel.receive(), channel.receive()
+        assert time.monotonic() - started >= latency
+        assert reply["result"]["invokeID"] == 1
+        assert event["invoke"]["operationName"] == "asnUserSessionDestroyed"
+        with pytest.raises(ConnectionClosed):
+            channel.connection.recv(timeout=5)
+
+
+def test_negative_latency_is_refused() -> None:
+    with pytest.raises(ValueError, match="latency"):
+        ReferenceServer(latency=-0.01)
+
+
 def test_own_profile(tmp_path: Path, make_server: Callable[..., ReferenceServer]) -> None:
     path = tmp_path / "p.toml"
     path.write_text(

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from conformance.reference.routes import HTTP_RESPONSE, REPLY_DELAY, UNREADABLE_BODY
+from conformance.reference.routes import HTTP_RESPONSE, LINK_LATENCY, REPLY_DELAY, UNREADABLE_BODY
 from conformance.reference.variations.registry import variation
 from conformance.reference.websocket import (
     FRAME_DECODER,
@@ -23,7 +23,8 @@ from conformance.reference.websocket import (
 )
 
 WAN_DELAY = 0.040
-"""Seconds every reply waits: a server across a wide-area network."""
+"""Seconds every HTTP request and every frame the server sends waits: a server across a
+wide-area network (``ucconf run --latency MS`` sets any other figure)."""
 OUT_OF_ORDER_DELAY = 0.030
 """Seconds the reply to every odd invoke id waits, so that pipelined replies overtake it."""
 FRAME_LIMIT_BYTES = 64 * 1024
@@ -124,11 +125,11 @@ def _replies_out_of_order(delay: tuple[int | None, float]) -> tuple[int | None, 
 
 @variation(
     "robustness.wan-latency",
-    f"every reply (WebSocket and HTTP) is {WAN_DELAY * 1000:.0f} ms late: a server across a WAN",
-    REPLY_DELAY,
+    f"every HTTP request and every frame the server sends (replies, events, the close) is "
+    f"{WAN_DELAY * 1000:.0f} ms late, in order, as through a relay: a server across a WAN",
+    LINK_LATENCY,
     lines=(),
     source="protocol-notes §2",
 )
-def _wan_latency(delay: tuple[int | None, float]) -> tuple[int | None, float]:
-    invoke_id, seconds = delay
-    return invoke_id, seconds + WAN_DELAY
+def _wan_latency(seconds: float) -> float:
+    return seconds + WAN_DELAY
