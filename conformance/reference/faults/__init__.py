@@ -23,6 +23,7 @@ from conformance.reference.faults import (  # noqa: F401
     cti,
     envelope,
     interop,
+    journal,
     presence,
     robustness,
     schema,
