@@ -14,7 +14,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from conformance.reference import agent, broadcast, cti, journal
+from conformance.reference import agent, broadcast, cti, journal, tasks
 from conformance.reference.state import ServerState
 
 __all__ = ["difference", "snapshot"]
@@ -34,6 +34,7 @@ def snapshot(state: ServerState) -> dict[str, Any]:
         "broadcasts": broadcast.snapshot(state),
         "cti": cti.snapshot(state),
         "journal entries edited": journal.snapshot(state),
+        "tasks": tasks.snapshot(state),
     }
 
 

@@ -27,6 +27,7 @@ from conformance.reference.faults import (  # noqa: F401
     presence,
     robustness,
     schema,
+    tasks,
 )
 from conformance.reference.faults.registry import FAULTS, activate, fault
 
