@@ -67,6 +67,7 @@ HANDLER_MODULES = (
     "conformance.reference.cti",
     "conformance.reference.journal",
     "conformance.reference.tasks",
+    "conformance.reference.appointments",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 

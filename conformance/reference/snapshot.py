@@ -14,7 +14,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from conformance.reference import agent, broadcast, cti, journal, tasks
+from conformance.reference import agent, appointments, broadcast, cti, journal, tasks
 from conformance.reference.state import ServerState
 
 __all__ = ["difference", "snapshot"]
@@ -35,6 +35,7 @@ def snapshot(state: ServerState) -> dict[str, Any]:
         "cti": cti.snapshot(state),
         "journal entries edited": journal.snapshot(state),
         "tasks": tasks.snapshot(state),
+        "appointments": appointments.snapshot(state),
     }
 
 

@@ -160,8 +160,17 @@ def _modified(call: Call, tasks: list[Task]) -> None:
 # --- operations -----------------------------------------------------------------------------
 
 
+INVALID_TASK = 2
+"""AsnRequestError iErrorDetail for a task whose deadline lies before its start."""
+
+
 @operation("asnTaskAddEntry")
 async def add_entry(call: Call, argument: JsonObject) -> JsonObject:
+    entry = argument["taskEntry"]
+    start, due = _time(entry["stUTCStartDate"]), _time(entry["stUTCDueDate"])
+    if start is not None and due is not None and due < start:
+        # A nonsensical task is refused rather than stored (the sweep's minimal one is such).
+        raise request_error(INVALID_TASK, "stUTCDueDate lies before stUTCStartDate")
     now = iso_utc(call.state.clock.now())
     fields = {**argument["taskEntry"], "u8sCreator": call.user.name, "stUTCCreationTime": now}
     task = tasks_of(call.state).add(fields)
