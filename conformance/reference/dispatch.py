@@ -68,6 +68,7 @@ HANDLER_MODULES = (
     "conformance.reference.journal",
     "conformance.reference.tasks",
     "conformance.reference.appointments",
+    "conformance.reference.ranking",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 

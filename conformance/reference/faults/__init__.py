@@ -26,6 +26,7 @@ from conformance.reference.faults import (  # noqa: F401
     interop,
     journal,
     presence,
+    ranking,
     robustness,
     schema,
     tasks,
