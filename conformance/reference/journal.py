@@ -59,6 +59,7 @@ __all__ = [
     "ENTRY_CHANGED",
     "ENTRY_CHANGED_SENT",
     "ENTRY_RECORDED",
+    "EVENT_FORM",
     "FOUND_ENTRIES",
     "LOCAL_CONTACT_SENT",
     "JournalState",
@@ -99,6 +100,11 @@ DELETE_DONE: HookPoint[bool] = HookPoint(
 DIFF_SENT: HookPoint[bool] = HookPoint(
     "journal.diff-sent",
     "whether a subscription with iLastKnownGlobTransactionID is sent the newer entries",
+)
+EVENT_FORM: HookPoint[str] = HookPoint(
+    "journal.event-form",
+    "which journal event (asnJournalEntryChanged, asnJournalEntryListChanged, asnUpdateJournal) "
+    "carries a change",
 )
 LOCAL_CONTACT_SENT: HookPoint[bool] = HookPoint(
     "journal.local-contact",
@@ -249,20 +255,38 @@ def _reported(state: ServerState, entry: Entry) -> JsonObject:
 
 
 def _announce(state: ServerState, entry: Entry, flags: int) -> None:
-    argument = {"iFlags": flags, "journalEntry": _reported(state, entry)}
-    for session in _subscribers(state, entry.owner):
-        session.send_event(ENTRY_CHANGED, argument)
+    _send(state, entry.owner, [(flags, entry)], ENTRY_CHANGED)
 
 
 def _announce_list(state: ServerState, owner: str, entries: list[Entry], flags: int) -> None:
-    argument = {
-        "iLastTransactionID": journal_of(state).last_transaction,
-        "journalEntryChangedList": [
-            {"iFlags": flags, "journalEntry": _reported(state, e)} for e in entries
-        ],
-    }
-    for session in _subscribers(state, owner):
-        session.send_event(LIST_CHANGED, argument)
+    _send(state, owner, [(flags, e) for e in entries], LIST_CHANGED)
+
+
+def _send(
+    state: ServerState,
+    owner: str,
+    changes: list[tuple[int, Entry]],
+    form: str,
+    sessions: list[Session] | None = None,
+) -> None:
+    """Journal changes to the owner's subscribed sessions (or ``sessions``), in the event
+    ``form`` (asnJournalEntryChanged carries one change: several become one event each)."""
+    form = state.faults.apply(EVENT_FORM, form)
+    reported = [(flags, _reported(state, entry)) for flags, entry in changes]
+    if form == ENTRY_CHANGED:
+        arguments = [{"iFlags": f, "journalEntry": e} for f, e in reported]
+    elif form == LIST_CHANGED:
+        changed = [{"iFlags": f, "journalEntry": e} for f, e in reported]
+        last = journal_of(state).last_transaction
+        arguments = [{"iLastTransactionID": last, "journalEntryChangedList": changed}]
+    else:  # asnUpdateJournal: one list per flag
+        by_flag: dict[int, list[JsonObject]] = {}
+        for flags, entry in reported:
+            by_flag.setdefault(flags, []).append(entry)
+        arguments = [{"journalList": es, "iFlags": f} for f, es in by_flag.items()]
+    for session in sessions if sessions is not None else _subscribers(state, owner):
+        for argument in arguments:
+            session.send_event(form, argument)
 
 
 # --- operations -----------------------------------------------------------------------------
@@ -295,13 +319,8 @@ async def subscribe_events(call: Call, argument: JsonObject) -> JsonObject:
 
 async def _send_diff(state: ServerState, session: Session, entries: list[Entry]) -> None:
     """The differential update, after the subscription's result."""
-    argument = {
-        "iLastTransactionID": journal_of(state).last_transaction,
-        "journalEntryChangedList": [
-            {"iFlags": ADDED_OR_MODIFIED, "journalEntry": _reported(state, e)} for e in entries
-        ],
-    }
-    session.send_event(LIST_CHANGED, argument)
+    changes = [(ADDED_OR_MODIFIED, e) for e in entries]
+    _send(state, session.user, changes, LIST_CHANGED, [session])
 
 
 @operation("asnJournalEntryGet")
@@ -414,12 +433,10 @@ async def update_contact(call: Call, argument: JsonObject) -> JsonObject:
     entry.fields["u8sContactCompany"] = contact.get("u8sCompany", "")
     entry.fields["u8sContactEntryID"] = contact.get("u8sEntryID", "")
     journal_of(call.state).touch(entry)
-    subscribers = _subscribers(call.state, entry.owner)
     local = {"u8sConnectionID": argument["u8sConnectionID"], "localContact": contact}
-    updated = {"journalList": [_reported(call.state, entry)], "iFlags": MODIFIED}
-    for session in subscribers:
-        if call.state.faults.apply(LOCAL_CONTACT_SENT, True):
+    if call.state.faults.apply(LOCAL_CONTACT_SENT, True):
+        for session in _subscribers(call.state, entry.owner):
             session.send_event(LOCAL_CONTACT, local)
-        session.send_event(UPDATE_JOURNAL, updated)
+    _send(call.state, entry.owner, [(MODIFIED, entry)], UPDATE_JOURNAL)
     # The call itself has ended (only ended calls are journalled): no call information changes.
     return {"bResultCallInfoUpdate": False, "bResultJournalUpdate": True}

@@ -39,6 +39,7 @@ from conformance.rose import JsonObject
 
 __all__ = [
     "ADD_NOTIFIED",
+    "DETAILED",
     "LISTED_TASKS",
     "MODIFY_SENT",
     "REMOVE_DONE",
@@ -67,6 +68,11 @@ STATE_STORED: HookPoint[bool] = HookPoint(
 )
 REMOVE_DONE: HookPoint[bool] = HookPoint(
     "tasks.remove-done", "whether asnTaskRemoveEntries removes the tasks it names"
+)
+DETAILED: HookPoint[bool] = HookPoint(
+    "tasks.detailed",
+    "whether a modification or removal is announced in detail (asnTaskItemsModified / "
+    "asnTaskItemsRemoved) rather than with asnTasksReload",
 )
 MODIFY_SENT: HookPoint[JsonObject] = HookPoint(
     "tasks.modify-sent", "a task as asnTaskItemsModified reports it"
@@ -153,6 +159,9 @@ def _holders(tasks: list[Task]) -> set[str]:
 
 
 def _modified(call: Call, tasks: list[Task]) -> None:
+    if not call.state.faults.apply(DETAILED, True):
+        _tell(call.state, _holders(tasks), RELOAD, {})
+        return
     listed = [call.state.faults.apply(MODIFY_SENT, dict(t.fields)) for t in tasks]
     _tell(call.state, _holders(tasks), MODIFIED, {"listTasks": listed})
 
@@ -263,6 +272,9 @@ async def remove_entries(call: Call, argument: JsonObject) -> JsonObject:
     if call.state.faults.apply(REMOVE_DONE, True):
         for task in removed:
             book.remove(task)
-    ids = [t.id for t in removed]
-    _tell(call.state, _holders(removed), REMOVED, {"u8slistTaskIDs": ids})
+    if call.state.faults.apply(DETAILED, True):
+        ids = [t.id for t in removed]
+        _tell(call.state, _holders(removed), REMOVED, {"u8slistTaskIDs": ids})
+    else:
+        _tell(call.state, _holders(removed), RELOAD, {})
     return {"dummy": None}
