@@ -8,7 +8,7 @@ three journal events carries a change is the server's (the conftest docstring, N
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -104,7 +104,7 @@ def test_a_deleted_entry_is_announced_and_gone(ended_call: EndedCall) -> None:
     result = a.session.invoke(DELETE, {"u8sConnectionIDList": [a.connection_id]}).expect_result()
     assert result["iResult"] == 0, f"{DELETE} of the test's own entry answered {result}"
     a.news(frozenset({DELETED}))
-    started = datetime.fromisoformat(entry["stStartTime"].replace("Z", "+00:00"))
+    started = datetime.fromisoformat(entry["stStartTime"].replace("Z", "+00:00")).astimezone(UTC)
     options = {
         "stStartTimeFrom": (started - MINUTE).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "stStartTimeTo": (started + MINUTE).strftime("%Y-%m-%dT%H:%M:%SZ"),
