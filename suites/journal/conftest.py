@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
@@ -42,7 +41,6 @@ LIST_CHANGED = "asnJournalEntryListChanged"
 UPDATE_JOURNAL = "asnUpdateJournal"
 JOURNAL_EVENTS = (ENTRY_CHANGED, LIST_CHANGED, UPDATE_JOURNAL)
 CALL_CHANGED = "asnCtiNotifyLineCallInformationChanged"
-ADDED, MODIFIED, DELETED, ADDED_OR_MODIFIED = 1, 2, 3, 4  # iFlags, L30266-L30268
 ENDED = frozenset({1, 256})  # EnumCallState DESTROYED, DISCONNECTED (L4360, L4377)
 LEASE_WAIT = 60.0
 
@@ -88,11 +86,9 @@ def entry_of(session: Session, connection_id: str) -> JsonObject:
     return entry
 
 
-def subscribe(session: Session, **options: Any) -> JsonObject:
+def subscribe(session: Session) -> None:
     """asnJournalSubscribeEvents ``bReceiveJournalEvents`` true (L30040)."""
-    argument = {"bReceiveJournalEvents": True, **options}
-    result: JsonObject = session.invoke(SUBSCRIBE, argument).expect_result()
-    return result
+    session.invoke(SUBSCRIBE, {"bReceiveJournalEvents": True}).expect_result()
 
 
 @dataclass(frozen=True)
