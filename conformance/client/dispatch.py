@@ -272,8 +272,13 @@ class Dispatcher:
                 e.invoke for e in self._s.history if operation is None or e.operation == operation
             ]
 
-    def wait_for(self, operation: str, where: WhereLike = None, timeout: float = 5.0) -> Invoke:
-        """Consume and return the first unconsumed ``operation`` event matching ``where``."""
+    def wait_for(
+        self, operation: str | tuple[str, ...], where: WhereLike = None, timeout: float = 5.0
+    ) -> Invoke:
+        """Consume and return the first unconsumed ``operation`` event matching ``where``
+        (``operation`` may name several events: the first of any of them)."""
+        names = (operation,) if isinstance(operation, str) else operation
+        operation = " or ".join(names)
         test = Where.of(where)
         limit = timeout * self.timeout_factor
         with self._cond:
@@ -282,7 +287,7 @@ class Dispatcher:
             while True:
                 self._raise_fault()
                 for received in self._s.inbox:
-                    if received.operation == operation and test(received.argument):
+                    if received.operation in names and test(received.argument):
                         self._s.inbox.remove(received)
                         return received.invoke
                 if self._s.closed is not None:

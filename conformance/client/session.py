@@ -419,9 +419,13 @@ class Session:
     # --- events -----------------------------------------------------------------------------
 
     def wait_for(
-        self, operation: str, where: WhereLike = None, timeout: float | None = None
+        self,
+        operation: str | tuple[str, ...],
+        where: WhereLike = None,
+        timeout: float | None = None,
     ) -> Invoke:
-        """Consume the first ``operation`` event whose argument matches ``where``.
+        """Consume the first ``operation`` event (or the first of any of several names) whose
+        argument matches ``where``.
 
         ``where`` is a mapping of members the argument must contain (recursively), a callable
         on the argument, or a :class:`~conformance.client.dispatch.Where` with a description.

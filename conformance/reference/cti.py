@@ -63,6 +63,7 @@ import uuid
 from dataclasses import dataclass
 from enum import IntEnum
 
+from conformance.reference import journal
 from conformance.reference.dispatch import Call, OperationError, operation, request_error
 from conformance.reference.hooks import HookPoint
 from conformance.reference.pbx import CallState, Change, Connection, Pbx, PhoneCall, Reason
@@ -373,6 +374,8 @@ def announce(state: ServerState, changes: list[Change]) -> None:
     cti = cti_of(state)
     for change in changes:
         connection = change.connection
+        if change.information["iCallState"] == CallState.DESTROYED:
+            journal.record(state, connection)  # an ended call is journalled (N48)
         monitors = cti.monitors_on(connection.call.lines)
         labels = state.faults.apply(EVENT_CROSS_REFERENCES, tuple(m.cross_ref for m in monitors))
         information = change.information

@@ -65,6 +65,10 @@ HANDLER_MODULES = (
     "conformance.reference.broadcast",
     "conformance.reference.chat",
     "conformance.reference.cti",
+    "conformance.reference.journal",
+    "conformance.reference.tasks",
+    "conformance.reference.appointments",
+    "conformance.reference.ranking",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 

@@ -5,7 +5,9 @@ snapshot before the suites and one after, and the difference must be empty. A sn
 everything a test can change apart from logs and chat history: sessions (and with them their
 presence and chat subscriptions, kept per session), locked accounts, each user's presence,
 absent state and note, agent states and monitors, open broadcasts, line monitors and calls in
-progress. Tokens are not state: a JWT lives on its own until it expires.
+progress, tasks, appointments, and journal entries whose read flag, memo or subject a client
+changed (the entries themselves are call history). Tokens are not state: a JWT lives on its
+own until it expires.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from conformance.reference import agent, broadcast, cti
+from conformance.reference import agent, appointments, broadcast, cti, journal, tasks
 from conformance.reference.state import ServerState
 
 __all__ = ["difference", "snapshot"]
@@ -33,6 +35,9 @@ def snapshot(state: ServerState) -> dict[str, Any]:
         "agents": agent.snapshot(state),
         "broadcasts": broadcast.snapshot(state),
         "cti": cti.snapshot(state),
+        "journal entries edited": journal.snapshot(state),
+        "tasks": tasks.snapshot(state),
+        "appointments": appointments.snapshot(state),
     }
 
 

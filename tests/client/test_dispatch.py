@@ -166,6 +166,15 @@ def test_our_own_close_is_a_suite_condition() -> None:
 # --- events ----------------------------------------------------------------------------------
 
 
+def test_wait_for_several_names_takes_the_first_of_any() -> None:
+    d = Dispatcher()
+    d.feed([event("asnA", i=1), event("asnB", i=2)])
+    assert d.wait_for(("asnB", "asnC"), None, 1).operation_name == "asnB"
+    assert d.wait_for(("asnC", "asnA"), None, 1).argument == {"i": 1}
+    with pytest.raises(EventTimeout, match="asnA or asnB"):
+        d.wait_for(("asnA", "asnB"), None, 0.01)
+
+
 def test_wait_for_consumes_the_first_match() -> None:
     d = Dispatcher()
     d.feed([event("asnA", i=1), event("asnA", i=2), event("asnB", i=3)])

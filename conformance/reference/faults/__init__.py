@@ -18,14 +18,18 @@ To add a fault: pick (or declare, next to the decision) a hook point, then::
 # Importing the areas registers their faults.
 from conformance.reference.faults import (  # noqa: F401
     agent,
+    appointments,
     auth,
     chat,
     cti,
     envelope,
     interop,
+    journal,
     presence,
+    ranking,
     robustness,
     schema,
+    tasks,
 )
 from conformance.reference.faults.registry import FAULTS, activate, fault
 

@@ -21,8 +21,10 @@ from conformance.reference.variations import auth as auth
 from conformance.reference.variations import chat as chat
 from conformance.reference.variations import cti as cti
 from conformance.reference.variations import envelope as envelope
+from conformance.reference.variations import journal as journal
 from conformance.reference.variations import presence as presence
 from conformance.reference.variations import robustness as robustness
+from conformance.reference.variations import tasks as tasks
 from conformance.reference.variations import tokens as tokens
 from conformance.reference.variations import wire as wire
 from conformance.reference.variations.registry import VARIATIONS, chosen, variation
