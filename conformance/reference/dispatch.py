@@ -65,6 +65,9 @@ HANDLER_MODULES = (
     "conformance.reference.broadcast",
     "conformance.reference.chat",
     "conformance.reference.cti",
+    "conformance.reference.general",
+    "conformance.reference.persistence",
+    "conformance.reference.contacts_list",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 

@@ -1,0 +1,425 @@
+"""General (document chapter 2): the events that tell a user's own state to the user's other
+sessions and to the sessions watching the user, contacts opened the PresenceV1 way, client
+capabilities, the connected-client list and the per-user settings a client stores on the server.
+
+The state itself (absent state, custom note, presence) is :mod:`conformance.reference.presence`'s
+model; this module listens to its changes (:data:`presence.OWN_STATE_LISTENERS`) and adds the
+General events. Who receives them, where the document is silent (CONFORMANCE-NOTES N45):
+
+* ``asnUpdateMy...`` (2.2.14-2.2.26; "My" is the owner): every open session of the user whose
+  state changed, the changing one included.
+* ``asnContact...Changed`` and asnPresenceStateChanged (2.2.9-2.2.17; "update fuer alle anderen",
+  L3317): every session that opened the contact with asnOpenContacts (2.1.11, L1151-L1196) and
+  did not close it again (asnCloseContacts 2.1.13).
+* asnOperationComplete (2.2.5, L2887-L2911): to the session that asked for it with the optional
+  parameter ``CompletedEventID`` of asnOpenContacts (L1153-L1154), after the contacts' result.
+* asnMyUpdateConnectedClientList (2.2.22): the user's other open sessions, whenever a session of
+  the user begins or ends; it lists every session of the user, ``bMyConnectionInfo`` true in
+  the receiving session's own entry.
+* asnSetClientCapabilities (2.2.29, an event a client sends) stores the session's capabilities
+  (they end with the session); asnClientCapabilitiesChanged (2.2.30) goes to the user's other
+  sessions and to those that opened the user; asnGetClientCapabilities (2.1.32) reads them.
+* asnRequestMyPresenceRightsChallenge (2.2.20, L3371, "so that the server should send the
+  actual list via asnMyPresenceRightsChallenge") is answered in the requesting session; the
+  reference server has no pending challenges, so the list is empty.
+* asnCtiSetForward / asnCtiRemoveForward on one of the caller's lines set the line's forward
+  state (seqLineForwards of AsnContactPhoneLine); asnUpdateMyPhoneForwardState (2.2.16) and
+  asnContactPhoneForwardStateChanged (2.2.17) report it.
+* asnSetUserPropertyBag (2.1.37) changes the user's AsnContact: asnUpdateMyContactConfiguration
+  (2.2.18) carries the changed contact to the user's sessions.
+* asnSetClientXMLContent (2.1.8) stores the user's client content: asnMyUpdateClientContent
+  (2.2.23) tells the user's sessions its new revision.
+* asnSetServerBasedClientSettings (2.1.38) stores the user's settings, asnGetServerBasedClient-
+  Settings (2.1.37) returns them (no event).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from conformance.reference import presence
+from conformance.reference.directory import DirectoryUser
+from conformance.reference.dispatch import INVALID_ARGUMENT, Call, operation, request_error
+from conformance.reference.hooks import HookPoint
+from conformance.reference.sessions import Session
+from conformance.reference.state import SESSION_LISTENERS, ServerState
+from conformance.rose import JsonObject
+
+__all__ = ["GENERAL_EVENT", "Delivery", "opened_contacts", "snapshot"]
+
+_OPENED = "general.opened"
+"""``session.data`` key: the contact ids the session opened with asnOpenContacts."""
+_CAPABILITIES = "general.capabilities"
+"""``session.data`` key: the osXMLContent of the session's last asnSetClientCapabilities."""
+_SDK_CLIENT = 15
+"""iConnectionType of a session created with clientappid=15 (an SDK/web client, protocol-notes
+§1); other sessions report 0."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One General event about to go to one session."""
+
+    event: str
+    argument: JsonObject
+    audience: str
+    """"own" (a session of the user whose state changed), "watcher" (a session that opened the
+    user), "requester" (the session whose invoke or event asked for it)."""
+
+
+GENERAL_EVENT: HookPoint[Delivery | None] = HookPoint(
+    "general.event", "a General event about to go to one session; None drops it"
+)
+
+
+@dataclass
+class GeneralState:
+    """What users store on the server through General, by login name."""
+
+    settings: dict[str, str] = field(default_factory=dict)
+    xml_content: dict[str, JsonObject] = field(default_factory=dict)
+    revisions: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+
+def _general(state: ServerState) -> GeneralState:
+    return state.part(GeneralState)
+
+
+def snapshot(state: ServerState) -> JsonObject:
+    """Settings and client content that differ from a fresh server's (the property bag is the
+    directory's)."""
+    general = _general(state)
+    return {
+        "settings": dict(sorted(general.settings.items())),
+        "xml content": dict(sorted(general.xml_content.items())),
+    }
+
+
+def _send(state: ServerState, session: Session, delivery: Delivery) -> None:
+    bent = state.faults.apply(GENERAL_EVENT, delivery)
+    if bent is not None and not session.closed:
+        session.send_event(bent.event, bent.argument)
+
+
+def _own(state: ServerState, user: DirectoryUser) -> list[Session]:
+    return [s for s in state.sessions.of_user(user.name) if not s.closed]
+
+
+def _watchers(state: ServerState, user: DirectoryUser) -> list[Session]:
+    return [
+        s for s in state.sessions.all() if not s.closed and user.sip_uri in s.data.get(_OPENED, ())
+    ]
+
+
+def _tell(
+    state: ServerState, sessions: list[Session], event: str, argument: JsonObject, audience: str
+) -> None:
+    for session in sessions:
+        _send(state, session, Delivery(event, argument, audience))
+
+
+def opened_contacts(session: Session) -> frozenset[str]:
+    """The contact ids ``session`` opened with asnOpenContacts (for tests)."""
+    return frozenset(session.data.get(_OPENED, ()))
+
+
+# --- own state: the presence model's changes --------------------------------------------------
+
+
+def _presence_state(state: ServerState, user: DirectoryUser) -> JsonObject:
+    """AsnPresenceState (2.2.9, L3038-L3107) of a user as asnPresenceStateChanged sends it."""
+    contact = state.directory.contact(user)
+    absent = contact["asnAbsentState"]
+    return {
+        "contactID": user.sip_uri,
+        "iPresenceState": contact["iPresenceState"],
+        "iContactFeatureSet": contact["iContactFeatureSet"],
+        "asnRemoteContact": contact["asnRemoteContact"],
+        "iContactConnectionState": 0,
+        "u8sAdditionalConnectionInfo": "",
+        "utcAbsentStartTime": absent["stTimeFrom"],
+        "utcAbsentEndTime": absent["stTimeTo"],
+        "u8sAbsentReason": absent["u8sAbsentReason"],
+        "u8sAbsentMessage": absent["u8sMessage"],
+        "u8sNote": contact["asnCustomNote"]["u8sNote"],
+    }
+
+
+def _forward_states(
+    state: ServerState, user: DirectoryUser, change: presence.PresenceChange
+) -> list[JsonObject]:
+    """AsnUpdateMyPhoneForwardStateArgument (2.2.16) of every line whose forwards changed."""
+    contact = state.directory.contact(user)
+
+    def by_line(snapshot: JsonObject) -> dict[str, list[Any]]:
+        lines: dict[str, list[Any]] = {}
+        for forward in snapshot.get("seqLineForwards", []):
+            lines.setdefault(forward["u8sLinePhoneNumber"], []).append(forward)
+        return lines
+
+    before, after = by_line(change.before), by_line(change.after)
+    return [
+        {
+            "u8sContactID": user.sip_uri,
+            "iContactFeatureSet": contact["iContactFeatureSet"],
+            "iPresenceState": contact["iPresenceState"],
+            "u8sLinenumber": line["u8sLinePhoneNumber"],
+            "seqLineForwards": line["seqLineForwards"],
+        }
+        for line in contact["seqPhoneLines"]
+        if before.get(line["u8sLinePhoneNumber"]) != after.get(line["u8sLinePhoneNumber"])
+    ]
+
+
+def _own_state_changed(
+    state: ServerState, user: DirectoryUser, change: presence.PresenceChange
+) -> None:
+    own, watchers = _own(state, user), _watchers(state, user)
+    after = change.after
+    if change.changed & presence.PRESENCE:
+        _tell(state, watchers, "asnPresenceStateChanged", _presence_state(state, user), "watcher")
+    if change.changed & presence.ABSENTSTATE:
+        absent = after["asnAbsentState"]
+        _tell(state, own, "asnUpdateMyAbsentState", {"absentstate": absent}, "own")
+        contact_absent = {
+            "contactID": user.sip_uri,
+            "iPresenceState": after["iPresenceState"],
+            "utcAbsentStartTime": absent["stTimeFrom"],
+            "utcAbsentEndTime": absent["stTimeTo"],
+            "u8sAbsentReason": absent["u8sAbsentReason"],
+            "u8sAbsentMessage": absent["u8sMessage"],
+        }
+        _tell(state, watchers, "asnContactAbsentStateChanged", contact_absent, "watcher")
+    if change.changed & presence.NOTE:
+        note = after["asnCustomNote"]
+        _tell(state, own, "asnUpdateMyCustomNote", {"customnote": note}, "own")
+        _tell(state, watchers, "asnContactCustomNoteChanged", note, "watcher")
+    if change.changed & presence.PHONE_FORWARDS:
+        for forward_state in _forward_states(state, user, change):
+            _tell(state, own, "asnUpdateMyPhoneForwardState", forward_state, "own")
+            _tell(state, watchers, "asnContactPhoneForwardStateChanged", forward_state, "watcher")
+    if change.changed & presence.DATA:
+        configuration = {"contactChanged": state.directory.contact(user)}
+        _tell(state, own, "asnUpdateMyContactConfiguration", configuration, "own")
+
+
+presence.OWN_STATE_LISTENERS.append(_own_state_changed)
+
+
+# --- contacts opened the PresenceV1 way ---------------------------------------------------------
+
+
+def _optional_string(argument: JsonObject, key: str) -> str | None:
+    """A string optional parameter, in the object form or the document's array form (N1)."""
+    params = argument.get("optionalParams")
+    if isinstance(params, dict):
+        value = params.get(key)
+        return value if isinstance(value, str) else None
+    for param in params if isinstance(params, list) else ():
+        if isinstance(param, dict) and param.get("key") == key:
+            value = param.get("value", {}).get("stringdata")
+            return value if isinstance(value, str) else None
+    return None
+
+
+@operation("asnOpenContacts")
+async def open_contacts(call: Call, argument: JsonObject) -> JsonObject:
+    state = call.state
+    wanted = argument["seqContactIDs"] or [u.sip_uri for u in state.directory.users()]
+    contacts: list[JsonObject] = []
+    opened: list[str] = []
+    for contact_id in dict.fromkeys(wanted):
+        user = state.directory.by_sip(contact_id)
+        if user is not None:
+            contacts.append(state.directory.contact(user))
+            opened.append(contact_id)
+    session = call.session
+    if session is not None:
+        session.data.setdefault(_OPENED, set()).update(opened)
+        completion = _optional_string(argument, "CompletedEventID")
+        if completion is not None:
+            # after the result: the event must not overtake it (spawned on the server's loop)
+            done = Delivery("asnOperationComplete", {"u8sCompletionID": completion}, "requester")
+
+            async def complete() -> None:
+                _send(state, session, done)
+
+            state.spawn(complete())
+    return {"contacts": contacts}
+
+
+@operation("asnCloseContacts")
+async def close_contacts(call: Call, argument: JsonObject) -> JsonObject:
+    if call.session is not None:
+        call.session.data.get(_OPENED, set()).difference_update(argument["seqContactIDs"])
+    return {"iResult": 0, "u8sComment": ""}
+
+
+# --- sessions of a user -----------------------------------------------------------------------
+
+
+def _system_time(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _client_infos(state: ServerState, user: str, receiver: Session) -> list[JsonObject]:
+    return [
+        {
+            "iConnectionType": _SDK_CLIENT if s.client_app_id == str(_SDK_CLIENT) else 0,
+            "bMyConnectionInfo": s is receiver,
+            "stUTCLoginTime": _system_time(s.created_at),
+            "u8sComputername": "",
+            "u8sAdditionalInfo": "",
+        }
+        for s in state.sessions.of_user(user)
+        if not s.closed
+    ]
+
+
+def _sessions_changed(state: ServerState, changed: Session) -> None:
+    for session in state.sessions.of_user(changed.user):
+        if session is not changed and not session.closed:
+            listing = {"listClientInfos": _client_infos(state, changed.user, session)}
+            _send(state, session, Delivery("asnMyUpdateConnectedClientList", listing, "own"))
+
+
+SESSION_LISTENERS.append(_sessions_changed)
+
+
+# --- client capabilities ----------------------------------------------------------------------
+
+
+@operation("asnSetClientCapabilities")
+async def set_client_capabilities(call: Call, argument: JsonObject) -> None:
+    session = call.session
+    if session is None:
+        return
+    session.data[_CAPABILITIES] = argument["osXMLContent"]
+    state, user = call.state, call.user
+    changed = {
+        "listCapabilities": [
+            {"u8sContactID": user.sip_uri, "osXMLContent": argument["osXMLContent"]}
+        ]
+    }
+    others = [s for s in _own(state, user) if s is not session]
+    _tell(state, others, "asnClientCapabilitiesChanged", changed, "own")
+    _tell(state, _watchers(state, user), "asnClientCapabilitiesChanged", changed, "watcher")
+
+
+@operation("asnGetClientCapabilities")
+async def get_client_capabilities(call: Call, argument: JsonObject) -> JsonObject:
+    entries: list[JsonObject] = []
+    for contact_id in dict.fromkeys(argument["u8slistContactIDs"]):
+        user = call.state.directory.by_sip(contact_id)
+        if user is None:
+            continue
+        for session in _own(call.state, user):
+            content = session.data.get(_CAPABILITIES)
+            if content is not None:  # "IDs ... ohne Capabilities ... KEIN Eintrag" (L2163)
+                entries.append({"u8sContactID": contact_id, "osXMLContent": content})
+    return {"listClientCapabilities": entries}
+
+
+@operation("asnRequestMyPresenceRightsChallenge")
+async def request_presence_rights_challenge(call: Call, argument: JsonObject) -> None:
+    if call.session is not None:
+        answer = Delivery("asnMyPresenceRightsChallenge", {"contactsChallenging": []}, "requester")
+        _send(call.state, call.session, answer)
+
+
+# --- phone forwarding -------------------------------------------------------------------------
+
+_FORWARD_IMMEDIATE = 1
+"""iForwardMode of an unconditional forward (ICTI_FORWARDIMMEDIATE)."""
+
+
+def _own_line(call: Call, number: str) -> str:
+    for line in call.user.lines:
+        if number in (line, line.removeprefix("tel:")):
+            return line
+    raise request_error(INVALID_ARGUMENT, f"u8sPhoneNumberFrom {number!r} is not a caller's line")
+
+
+def _set_forwards(call: Call, line: str, forwards: list[JsonObject]) -> bool:
+    directory = call.state.directory
+    had = bool(directory.forwards(line))
+    before = presence.snapshot(call.state, call.user)
+    directory.set_forwards(line, forwards)
+    presence.announce(call.state, call.user, before)
+    return had
+
+
+@operation("asnCtiSetForward")
+async def set_forward(call: Call, argument: JsonObject) -> JsonObject:
+    line = _own_line(call, argument["u8sPhoneNumberFrom"])
+    forward = {
+        "iInternalID": 1,
+        "iForwardController": 0,
+        "iForwardMode": _FORWARD_IMMEDIATE,
+        "iBackEndSpecific": 0,
+        "iNoAnswerTime": 0,
+        "u8sDestination": argument["u8sPhoneNumberTo"],
+        "u8sCallerIDList": [],
+    }
+    existed = _set_forwards(call, line, [forward])
+    return {"bSuccess": True, "bExistingForwardingChanged": existed}
+
+
+@operation("asnCtiRemoveForward")
+async def remove_forward(call: Call, argument: JsonObject) -> JsonObject:
+    _set_forwards(call, _own_line(call, argument["u8sPhoneNumberFrom"]), [])
+    return {"bSuccess": True}
+
+
+# --- what a user stores on the server ---------------------------------------------------------
+
+
+@operation("asnSetUserPropertyBag")
+async def set_user_property_bag(call: Call, argument: JsonObject) -> JsonObject:
+    before = presence.snapshot(call.state, call.user)
+    properties = argument["asnUserPropertyBag"]["asnProperties"]
+    call.state.directory.set_property_bag(call.user, properties)
+    presence.announce(call.state, call.user, before)
+    return {"iResult": 0}
+
+
+@operation("asnGetServerBasedClientSettings")
+async def get_server_based_client_settings(call: Call, argument: JsonObject) -> JsonObject:
+    data = _general(call.state).settings.get(call.user.name, "")
+    return {"iResult": 0, "clientSettings": {"osSettingsData": data}}
+
+
+@operation("asnSetServerBasedClientSettings")
+async def set_server_based_client_settings(call: Call, argument: JsonObject) -> JsonObject:
+    data = argument["clientSettings"]["osSettingsData"]
+    settings = _general(call.state).settings
+    if data:
+        settings[call.user.name] = data
+    else:  # an empty settings document is what a fresh server holds
+        settings.pop(call.user.name, None)
+    return {"iResult": 0}
+
+
+_EMPTY_CONTENT: JsonObject = {"osXMLContent": "", "osXMLContentDescription": ""}
+
+
+@operation("asnGetClientXMLContent")
+async def get_client_xml_content(call: Call, argument: JsonObject) -> JsonObject:
+    content = _general(call.state).xml_content.get(call.user.name, _EMPTY_CONTENT)
+    return {"content": content}
+
+
+@operation("asnSetClientXMLContent")
+async def set_client_xml_content(call: Call, argument: JsonObject) -> JsonObject:
+    general = _general(call.state)
+    content = {k: argument["content"][k] for k in _EMPTY_CONTENT}
+    if content == _EMPTY_CONTENT:
+        general.xml_content.pop(call.user.name, None)
+    else:
+        general.xml_content[call.user.name] = content
+    revision = {"u8sNewRevision": str(next(general.revisions))}
+    _tell(call.state, _own(call.state, call.user), "asnMyUpdateClientContent", revision, "own")
+    return {}
