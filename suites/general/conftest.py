@@ -57,7 +57,7 @@ class Me:
         self._auth = Basic(user.name, user.password)
 
     def own_contact(self, session: Session | None = None) -> JsonObject:
-        """asnGetLoggedInContact (10.1.5, L14443-L14475): the caller's own AsnContact."""
+        """asnGetLoggedInContact (10.1.6, L14443-L14475): the caller's own AsnContact."""
         outcome = (session or self.session).invoke("asnGetLoggedInContact", {})
         contact: JsonObject = outcome.expect_result()["ownContact"]
         return contact
@@ -110,6 +110,22 @@ class Me:
 
     def _direct_call(self, operation: str, argument: JsonObject) -> None:
         self._direct.direct(operation, argument, auth=self._auth).expect_result()
+
+    def restore_with(self, operation: str, argument: JsonObject) -> None:
+        """Send ``operation`` over /ws/direct as this user at the end of the test."""
+        self._stack.callback(self._direct_call, operation, argument)
+
+    def forward(self, line: str, destination: str) -> None:
+        """asnCtiSetForward (CTI, L25662) of one of the user's lines, removed again at the end
+        (asnCtiRemoveForward, L25738). A line forwarded already is left alone: the suite could
+        not put that forward back exactly."""
+        for phone_line in self.own_contact().get("seqPhoneLines", []):
+            if phone_line.get("u8sLinePhoneNumber") == line and phone_line.get("seqLineForwards"):
+                pytest.skip(f"line {line} of {self.user.alias!r} is forwarded already")
+        self.restore_with("asnCtiRemoveForward", {"u8sPhoneNumberFrom": line})
+        argument = {"u8sPhoneNumberFrom": line, "u8sPhoneNumberTo": destination}
+        result = self.session.invoke("asnCtiSetForward", argument).expect_result()
+        assert result["bSuccess"] is True, f"asnCtiSetForward answered {result}"
 
     def watched_from(self, session: Session) -> JsonObject:
         """asnOpenContacts (2.1.11, L1151-L1196) of this user in ``session`` (another user's);

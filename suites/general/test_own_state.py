@@ -42,7 +42,7 @@ def _marker() -> str:
 
 @pytest.mark.spec("2.1.18", line=1591)
 @pytest.mark.spec("2.1.20", line=1665)
-@pytest.mark.spec("10.1.5", line=14443)
+@pytest.mark.spec("10.1.6", line=14443)
 def test_absent_state_reads_back(take_me: TakeMe, owner: User) -> None:
     """2.1.18 sets the user's AsnAbsentState; 2.1.20 (L1665-L1698) reads a contact's absent
     state, and the caller's own AsnContact (asnGetLoggedInContact, L14443-L14475; AsnContact
@@ -58,7 +58,7 @@ def test_absent_state_reads_back(take_me: TakeMe, owner: User) -> None:
 
 
 @pytest.mark.spec("2.1.22", line=1736)
-@pytest.mark.spec("10.1.5", line=14443)
+@pytest.mark.spec("10.1.6", line=14443)
 def test_custom_note_reads_back(take_me: TakeMe, owner: User) -> None:
     """2.1.22 (L1736-L1766) sets the user's AsnCustomNote; the caller's own AsnContact
     (asnGetLoggedInContact, AsnContact.asnCustomNote 3.1.209) shows it."""
