@@ -48,6 +48,8 @@ _CROSS_REFS = "persistence.cross-refs"
 class PersistenceEvent:
     """One asnClientPersistenceEvent about to go to one session."""
 
+    operation: str
+    """The request that caused the event."""
     argument: JsonObject
     answer: bool
     """True for the answer to the session's own request, False for another session's change."""
@@ -89,7 +91,8 @@ def _send(state: ServerState, session: Session, event: PersistenceEvent) -> None
 def _answer(call: Call, cross_ref: str, result: int, **members: object) -> None:
     if call.session is not None:
         argument: JsonObject = {"iResult": result, "u8sCrossRefID": cross_ref, **members}
-        _send(call.state, call.session, PersistenceEvent(argument, answer=True))
+        event = PersistenceEvent(call.operation.name, argument, answer=True)
+        _send(call.state, call.session, event)
 
 
 def _admitted(call: Call, argument: JsonObject) -> bool:
@@ -120,7 +123,7 @@ def _publish(
             continue
         if item["u8sItemStore"] in session.data.get(_SUBSCRIBED, ()):
             event: JsonObject = {"iResult": NO_ERROR, "u8sCrossRefID": "", **members}
-            _send(call.state, session, PersistenceEvent(event, answer=False))
+            _send(call.state, session, PersistenceEvent(call.operation.name, event, answer=False))
 
 
 @operation("asnClientPersistenceSubscribe")

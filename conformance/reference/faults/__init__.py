@@ -22,6 +22,7 @@ from conformance.reference.faults import (  # noqa: F401
     chat,
     cti,
     envelope,
+    general,
     interop,
     presence,
     robustness,
