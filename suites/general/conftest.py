@@ -29,6 +29,7 @@ import pytest
 from conformance.client import Basic, HttpClient, Session, Target
 from conformance.errors import ConformanceViolation
 from conformance.leases import lease
+from conformance.lineids import same_line
 from conformance.plugin import Settings
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
@@ -120,7 +121,8 @@ class Me:
         (asnCtiRemoveForward, L25738). A line forwarded already is left alone: the suite could
         not put that forward back exactly."""
         for phone_line in self.own_contact().get("seqPhoneLines", []):
-            if phone_line.get("u8sLinePhoneNumber") == line and phone_line.get("seqLineForwards"):
+            forwarded = phone_line.get("seqLineForwards")
+            if same_line(phone_line.get("u8sLinePhoneNumber"), line) and forwarded:
                 pytest.skip(f"line {line} of {self.user.alias!r} is forwarded already")
         self.restore_with("asnCtiRemoveForward", {"u8sPhoneNumberFrom": line})
         argument = {"u8sPhoneNumberFrom": line, "u8sPhoneNumberTo": destination}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from conformance.client import Session
+from conformance.lineids import same_line
 from conformance.profile import User
 
 if TYPE_CHECKING:
@@ -63,7 +64,10 @@ def test_forward_shows_in_own_contact(take_me: TakeMe, owner: User, watcher: Use
     me.forward(line, target)
     lines = me.own_contact().get("seqPhoneLines", [])
     forwards = [
-        f for pl in lines if pl.get("u8sLinePhoneNumber") == line for f in pl["seqLineForwards"]
+        f
+        for pl in lines
+        if same_line(pl.get("u8sLinePhoneNumber"), line)
+        for f in pl.get("seqLineForwards", [])
     ]
     assert _forwards_to(target)(forwards), f"line {line} shows the forwards {forwards}"
 
