@@ -29,6 +29,11 @@ General events. Who receives them, where the document is silent (CONFORMANCE-NOT
   (2.2.18) carries the changed contact to the user's sessions.
 * asnSetClientXMLContent (2.1.8) stores the user's client content: asnMyUpdateClientContent
   (2.2.23) tells the user's sessions its new revision.
+* asnContactStatusRequest (2.1.39) answers each row's contact and, with ``bActivateNotify``
+  ("Sollen die Ergebnisse als Notifies registriert werden", L8094-L8098), registers it: every
+  change of that contact's presence sends asnContactStatusResultEvent (2.2.31) to the session,
+  until the row is deactivated (``listDeactivateNotify``) or the search closed
+  (asnContactSearchClose 2.1.40, "Beendet alle Notifies fuer einen ganzen Search").
 * asnSetServerBasedClientSettings (2.1.38) stores the user's settings, asnGetServerBasedClient-
   Settings (2.1.37) returns them (no event).
 """
@@ -54,6 +59,9 @@ _OPENED = "general.opened"
 """``session.data`` key: the contact ids the session opened with asnOpenContacts."""
 _CAPABILITIES = "general.capabilities"
 """``session.data`` key: the osXMLContent of the session's last asnSetClientCapabilities."""
+_STATUS_NOTIFIES = "general.status-notifies"
+"""``session.data`` key: (iClientSearchID, iClientRowID) to the contact id whose status the
+session asked to be notified of (asnContactStatusRequest, bActivateNotify)."""
 _SDK_CLIENT = 15
 """iConnectionType of a session created with clientappid=15 (an SDK/web client, protocol-notes
 §1); other sessions report 0."""
@@ -181,6 +189,7 @@ def _own_state_changed(
     after = change.after
     if change.changed & presence.PRESENCE:
         _tell(state, watchers, "asnPresenceStateChanged", _presence_state(state, user), "watcher")
+        _notify_status(state, user)
     if change.changed & presence.ABSENTSTATE:
         absent = after["asnAbsentState"]
         _tell(state, own, "asnUpdateMyAbsentState", {"absentstate": absent}, "own")
@@ -256,6 +265,70 @@ async def close_contacts(call: Call, argument: JsonObject) -> JsonObject:
     if call.session is not None:
         call.session.data.get(_OPENED, set()).difference_update(argument["seqContactIDs"])
     return {"iResult": 0, "u8sComment": ""}
+
+
+# --- contact status for search lists -----------------------------------------------------------
+
+_ACTIVE_CONTACT_ID, _PHONE_NUMBER = 0, 1  # AsnContactStatusParameterEnum (3.1.1)
+
+
+def _status_contact(state: ServerState, parameters: list[JsonObject]) -> DirectoryUser | None:
+    for parameter in parameters:
+        value = parameter["u8sValue"]
+        if parameter["typeOfValue"] == _ACTIVE_CONTACT_ID:
+            user = state.directory.by_sip(value)
+        elif parameter["typeOfValue"] == _PHONE_NUMBER:
+            user = state.directory.line_owner(value) or state.directory.line_owner(f"tel:{value}")
+        else:
+            user = None
+        if user is not None:
+            return user
+    return None
+
+
+def _status_entry(state: ServerState, search: int, row: int, user: DirectoryUser) -> JsonObject:
+    return {
+        "iClientSearchID": search,
+        "iClientRowID": row,
+        "iPresenceState": state.directory.presence(user),
+        "u8sContactID": user.sip_uri,
+    }
+
+
+def _notify_status(state: ServerState, user: DirectoryUser) -> None:
+    for session in state.sessions.all():
+        for (search, row), contact_id in dict(session.data.get(_STATUS_NOTIFIES, {})).items():
+            if contact_id == user.sip_uri:
+                entry = _status_entry(state, search, row, user)
+                _send(state, session, Delivery("asnContactStatusResultEvent", entry, "watcher"))
+
+
+@operation("asnContactStatusRequest")
+async def contact_status_request(call: Call, argument: JsonObject) -> JsonObject:
+    state, results = call.state, []
+    notifies: dict[tuple[int, int], str] = {}
+    if call.session is not None:
+        notifies = call.session.data.setdefault(_STATUS_NOTIFIES, {})
+    for entry in argument["request"]:
+        search, row = entry["iClientSearchID"], entry["iClientRowID"]
+        for dropped in entry["listDeactivateNotify"]:
+            notifies.pop((search, dropped), None)
+        user = _status_contact(state, entry["listSearchParameter"])
+        if user is None:
+            continue
+        results.append(_status_entry(state, search, row, user))
+        if entry["bActivateNotify"]:
+            notifies[(search, row)] = user.sip_uri
+    return {"iResult": 0, "iCount": len(results), "listStatusResult": results}
+
+
+@operation("asnContactSearchClose")
+async def contact_search_close(call: Call, argument: JsonObject) -> JsonObject:
+    if call.session is not None:
+        notifies = call.session.data.get(_STATUS_NOTIFIES, {})
+        for key in [k for k in notifies if k[0] == argument["iClientSearchID"]]:
+            del notifies[key]
+    return {"iResult": 0}
 
 
 # --- sessions of a user -----------------------------------------------------------------------

@@ -158,3 +158,43 @@ def test_watcher_is_told_the_note(
     me.set_note(note)
     where = {"u8sContactID": me.contact_id, "u8sNote": note}
     watching.wait_for("asnContactCustomNoteChanged", where=where)
+
+
+@pytest.mark.spec("2.1.39", line=2415)
+@pytest.mark.spec("2.2.31", line=3512)
+@pytest.mark.sends("asnContactStatusRequest", "asnContactSearchClose")
+def test_status_notify_follows_the_presence(
+    take_me: TakeMe, session_factory: Callable[..., Session], owner: User, watcher: User
+) -> None:
+    """asnContactStatusRequest (2.1.39) answers a search row with the contact's status
+    (AsnContactStatusResultEntry: the row's ids, ``u8sContactID``, ``iPresenceState``); with
+    ``bActivateNotify`` the results are "als Notifies registriert" (L8094-L8098), so a change of
+    that contact's presence arrives as asnContactStatusResultEvent (2.2.31, L3512-L3544) for
+    the same search and row. asnContactSearchClose (2.1.40) ends the notifies."""
+    me = take_me(owner)
+    searching = session_factory(watcher.alias)
+    search, row = 4711, 1
+    request = {
+        "iClientSearchID": search,
+        "iClientRowID": row,
+        "listSearchParameter": [{"typeOfValue": 0, "u8sValue": me.contact_id}],
+        "bActivateNotify": True,
+        "listDeactivateNotify": [0],  # row ids start at 1: 0 deactivates nothing (L8082-L8088)
+    }
+    outcome = searching.invoke("asnContactStatusRequest", {"request": [request]})
+    rows = outcome.expect_result()["listStatusResult"]
+    assert any(r["iClientRowID"] == row and r["u8sContactID"] == me.contact_id for r in rows), rows
+    try:
+        me.set_absent(MEETING, _marker())
+
+        def busy(argument: dict[str, object]) -> bool:
+            state = argument.get("iPresenceState")
+            return (
+                (argument.get("iClientSearchID"), argument.get("iClientRowID")) == (search, row)
+                and isinstance(state, int)
+                and state & PRESENCE_STATE_MASK == BUSY
+            )
+
+        searching.wait_for("asnContactStatusResultEvent", where=busy)
+    finally:
+        searching.invoke("asnContactSearchClose", {"iClientSearchID": search}).expect_result()

@@ -44,6 +44,7 @@ _WATCHER_EVENTS = frozenset(
         "asnContactAbsentStateChanged",
         "asnContactCustomNoteChanged",
         "asnContactPhoneForwardStateChanged",
+        "asnContactStatusResultEvent",
     }
 )
 _REQUESTED_EVENTS = frozenset({"asnOperationComplete", "asnMyPresenceRightsChallenge"})
@@ -75,13 +76,14 @@ fault(
 fault(
     "general.no-watcher-events",
     "a change of a user's state is not told to the sessions that opened the user "
-    "(asnPresenceStateChanged, asnContact...Changed)",
+    "(asnPresenceStateChanged, asnContact...Changed, asnContactStatusResultEvent)",
     GENERAL_EVENT,
     breaks=(
         *_tests(_OWN_STATE, "test_watcher_is_told_the_absent_state"),
         *_tests(_OWN_STATE, "test_watcher_is_told_the_presence"),
         *_tests(_OWN_STATE, "test_watcher_is_told_the_note"),
         *_tests(_FORWARDING, "test_watcher_is_told_the_forward"),
+        *_tests(_OWN_STATE, "test_status_notify_follows_the_presence"),
     ),
 )(_dropping(_WATCHER_EVENTS))
 
