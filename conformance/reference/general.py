@@ -34,6 +34,10 @@ General events. Who receives them, where the document is silent (CONFORMANCE-NOT
   change of that contact's presence sends asnContactStatusResultEvent (2.2.31) to the session,
   until the row is deactivated (``listDeactivateNotify``) or the search closed
   (asnContactSearchClose 2.1.40, "Beendet alle Notifies fuer einen ganzen Search").
+* asnSetSettingsDynamicRights (2.1.14) replaces the rights the user grants ("hier immer die
+  vollstaendige Liste setzen", L2943-L2949; only one's own, "im Moment darf man nur bei sich
+  selbst aendern", L2925-L2929); asnGetSettingsDynamicRights (2.1.15) returns them and
+  asnSettingsDynamicRightsChanged (2.2.6) tells the user's sessions.
 * asnSetServerBasedClientSettings (2.1.38) stores the user's settings, asnGetServerBasedClient-
   Settings (2.1.37) returns them (no event).
 """
@@ -88,6 +92,7 @@ class GeneralState:
     """What users store on the server through General, by login name."""
 
     settings: dict[str, str] = field(default_factory=dict)
+    dynamic_rights: dict[str, list[JsonObject]] = field(default_factory=dict)
     xml_content: dict[str, JsonObject] = field(default_factory=dict)
     revisions: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -103,6 +108,7 @@ def snapshot(state: ServerState) -> JsonObject:
     return {
         "settings": dict(sorted(general.settings.items())),
         "xml content": dict(sorted(general.xml_content.items())),
+        "dynamic rights": {k: v for k, v in sorted(general.dynamic_rights.items()) if v},
     }
 
 
@@ -445,6 +451,32 @@ async def set_forward(call: Call, argument: JsonObject) -> JsonObject:
 async def remove_forward(call: Call, argument: JsonObject) -> JsonObject:
     _set_forwards(call, _own_line(call, argument["u8sPhoneNumberFrom"]), [])
     return {"bSuccess": True}
+
+
+# --- dynamic rights ---------------------------------------------------------------------------
+
+
+def _rights_owner(call: Call, contact_id: str) -> DirectoryUser:
+    if contact_id not in ("", call.user.sip_uri):
+        raise request_error(INVALID_ARGUMENT, f"u8sContactID {contact_id!r} is not the caller's")
+    return call.user
+
+
+@operation("asnGetSettingsDynamicRights")
+async def get_settings_dynamic_rights(call: Call, argument: JsonObject) -> JsonObject:
+    user = _rights_owner(call, argument["u8sContactID"])
+    rights = _general(call.state).dynamic_rights.get(user.name, [])
+    return {"iResult": 0, "seqDynamicRightsList": rights}
+
+
+@operation("asnSetSettingsDynamicRights")
+async def set_settings_dynamic_rights(call: Call, argument: JsonObject) -> JsonObject:
+    user = _rights_owner(call, argument["u8sContactID"])
+    rights = list(argument["seqDynamicRightsList"])
+    _general(call.state).dynamic_rights[user.name] = rights
+    changed = {"u8sContactID": user.sip_uri, "seqDynamicRightsList": rights}
+    _tell(call.state, _own(call.state, user), "asnSettingsDynamicRightsChanged", changed, "own")
+    return {"iResult": 0}
 
 
 # --- what a user stores on the server ---------------------------------------------------------

@@ -131,3 +131,73 @@ def _set_content(me: Any) -> str:
     argument = {"content": {"osXMLContent": content, "osXMLContentDescription": ""}}
     me.session.invoke("asnSetClientXMLContent", argument).expect_result()
     return content
+
+
+UR_PRESENCE_VISIBLE = 0x1  # iPresenceRights: the presence is visible (2.1.14, L1296)
+
+
+def _grant(me: Any, watcher: User) -> dict[str, Any]:
+    """Add to the user's dynamic rights one that lets ``watcher`` see the user's presence
+    (asnSetSettingsDynamicRights 2.1.14: "hier immer die vollstaendige Liste setzen",
+    L2943-L2949); the original list is restored at the end."""
+    argument = {"u8sContactID": me.contact_id}
+    read = me.session.invoke("asnGetSettingsDynamicRights", argument).expect_result()
+    original = read["seqDynamicRightsList"]
+    restore = {"u8sContactID": me.contact_id, "seqDynamicRightsList": original}
+    me.restore_with("asnSetSettingsDynamicRights", restore)
+    right = {
+        "u8sObjectID": watcher.sip_uri,
+        "iPresenceRights": UR_PRESENCE_VISIBLE,
+        "iPhoneControlRightsPrimary": 0,
+        "iPhoneControlRightsSecondary": 0,
+    }
+    kept = [r for r in original if r.get("u8sObjectID") != watcher.sip_uri]
+    granted = {"u8sContactID": me.contact_id, "seqDynamicRightsList": [*kept, right]}
+    result = me.session.invoke("asnSetSettingsDynamicRights", granted).expect_result()
+    assert result["iResult"] == 0, f"asnSetSettingsDynamicRights answered {result}"
+    return right
+
+
+def _holds_right(right: dict[str, Any]) -> Callable[[Any], bool]:
+    def holds(rights: Any) -> bool:
+        return any(
+            r.get("u8sObjectID") == right["u8sObjectID"]
+            and r.get("iPresenceRights", 0) & UR_PRESENCE_VISIBLE
+            for r in rights
+        )
+
+    return holds
+
+
+@pytest.mark.spec("2.1.14", line=1274)
+@pytest.mark.spec("2.1.15", line=1468)
+@pytest.mark.sends("asnGetSettingsDynamicRights", "asnSetSettingsDynamicRights")
+def test_granted_rights_read_back(take_me: TakeMe, owner: User, watcher: User) -> None:
+    """asnSetSettingsDynamicRights (2.1.14) sets the rights the user grants; asnGetSettings-
+    DynamicRights (2.1.15, L1468-L1507) returns the list with the right the test added."""
+    me = take_me(owner)
+    right = _grant(me, watcher)
+    argument = {"u8sContactID": me.contact_id}
+    read = me.session.invoke("asnGetSettingsDynamicRights", argument).expect_result()
+    assert _holds_right(right)(read["seqDynamicRightsList"]), read
+
+
+@pytest.mark.spec("2.2.6", line=2913)
+@pytest.mark.requires("capability:general.own_session_events")
+@pytest.mark.sends("asnGetSettingsDynamicRights", "asnSetSettingsDynamicRights")
+def test_other_session_is_told_the_granted_rights(
+    take_me: TakeMe, session_factory: Callable[..., Session], owner: User, watcher: User
+) -> None:
+    """asnSettingsDynamicRightsChanged (2.2.6, L2913-L2967) tells the user's other session the
+    user's new rights list (``u8sContactID`` the user's, "im Moment darf man nur bei sich selbst
+    aendern", L2925-L2929) (N45)."""
+    me = take_me(owner)
+    other = session_factory(owner.alias)
+    holds = _holds_right(_grant(me, watcher))
+
+    def changed(argument: Any) -> bool:
+        return argument.get("u8sContactID") == me.contact_id and holds(
+            argument.get("seqDynamicRightsList", [])
+        )
+
+    other.wait_for("asnSettingsDynamicRightsChanged", where=changed)

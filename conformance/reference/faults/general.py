@@ -36,6 +36,7 @@ _OWN_SESSION_EVENTS = frozenset(
         "asnMyUpdateClientContent",
         "asnMyUpdateConnectedClientList",
         "asnClientCapabilitiesChanged",
+        "asnSettingsDynamicRightsChanged",
     }
 )
 _WATCHER_EVENTS = frozenset(
@@ -60,7 +61,8 @@ def _dropping(events: frozenset[str]) -> Any:
 fault(
     "general.no-own-session-events",
     "a change of a user's own state or sessions is not told to the user's other sessions "
-    "(asnUpdateMy..., asnMyUpdate..., asnClientCapabilitiesChanged)",
+    "(asnUpdateMy..., asnMyUpdate..., asnClientCapabilitiesChanged, "
+    "asnSettingsDynamicRightsChanged)",
     GENERAL_EVENT,
     breaks=(
         *_tests(_OWN_STATE, "test_other_session_is_told_the_absent_state"),
@@ -70,6 +72,7 @@ fault(
         *_tests(_FORWARDING, "test_other_session_is_told_the_forward"),
         *_tests(_SETTINGS, "test_other_session_is_told_the_configuration"),
         *_tests(_SETTINGS, "test_other_session_is_told_the_new_content_revision"),
+        *_tests(_SETTINGS, "test_other_session_is_told_the_granted_rights"),
     ),
 )(_dropping(_OWN_SESSION_EVENTS))
 
@@ -126,6 +129,7 @@ _STALE_READS: dict[str, Callable[[JsonObject], JsonObject]] = {
     "asnGetClientCapabilities": lambda result: {**result, "listClientCapabilities": []},
     "asnGetServerBasedClientSettings": lambda r: {**r, "clientSettings": {"osSettingsData": ""}},
     "asnGetClientXMLContent": lambda r: {**r, "content": {**r["content"], "osXMLContent": ""}},
+    "asnGetSettingsDynamicRights": lambda r: {**r, "seqDynamicRightsList": []},
 }
 
 
@@ -142,6 +146,7 @@ _STALE_READS: dict[str, Callable[[JsonObject], JsonObject]] = {
         *_tests(_SESSIONS, "test_client_capabilities_read_back"),
         *_tests(_SETTINGS, "test_server_based_client_settings_read_back"),
         *_tests(_SETTINGS, "test_client_xml_content_reads_back"),
+        *_tests(_SETTINGS, "test_granted_rights_read_back"),
     ),
 )
 def _stale_reads(value: tuple[str, Any]) -> tuple[str, Any]:
