@@ -34,6 +34,10 @@ General events. Who receives them, where the document is silent (CONFORMANCE-NOT
   change of that contact's presence sends asnContactStatusResultEvent (2.2.31) to the session,
   until the row is deactivated (``listDeactivateNotify``) or the search closed
   (asnContactSearchClose 2.1.40, "Beendet alle Notifies fuer einen ganzen Search").
+* every change of a call on one of a user's lines (CTI's model, monitored or not) sends
+  asnUpdateMyCallInformation (2.2.15) to the user's sessions and asnContactCallInformation-
+  Changed (2.2.10, "Invoked (Event) if PhoneState (CallInformation) has changed") to the
+  sessions that opened the user.
 * asnSetSettingsDynamicRights (2.1.14) replaces the rights the user grants ("hier immer die
   vollstaendige Liste setzen", L2943-L2949; only one's own, "im Moment darf man nur bei sich
   selbst aendern", L2925-L2929); asnGetSettingsDynamicRights (2.1.15) returns them and
@@ -49,10 +53,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from conformance.reference import presence
+from conformance.reference import cti, presence
 from conformance.reference.directory import DirectoryUser
 from conformance.reference.dispatch import INVALID_ARGUMENT, Call, operation, request_error
 from conformance.reference.hooks import HookPoint
+from conformance.reference.pbx import Change
 from conformance.reference.sessions import Session
 from conformance.reference.state import SESSION_LISTENERS, ServerState
 from conformance.rose import JsonObject
@@ -222,6 +227,40 @@ def _own_state_changed(
 
 
 presence.OWN_STATE_LISTENERS.append(_own_state_changed)
+
+
+def _call_changed(state: ServerState, change: Change) -> None:
+    connection = change.connection
+    user = state.directory.line_owner(connection.line)
+    if user is None:
+        return
+    information = change.information
+    call_information = {  # AsnContactCallInformation, from the call's AsnCtiCallInformation
+        "u8sContactChangedId": user.sip_uri,
+        "iPresenceState": state.directory.presence(user),
+        "u8sConnectionID": information["u8sConnectionID"],
+        "u8sLinePhoneNumber": information["u8sLinePhoneNumber"],
+        "u8sCharging": "",
+        "iCallState": information["iCallState"],
+        "iDisconnectedReason": information["iDisconnectedReason"],
+        "iFeatures": information["iFeatures"],
+        "bOutbound": information["bOutbound"],
+        "bInternal": information["bInternal"],
+        "bPrivate": False,
+        "iCallRecordingState": information["iCallRecordingState"],
+        "bConferenceCtlr": information["bConferenceCtlr"],
+        "u8sCurrentNumberSC": information["u8sRemoteNumberSC"],
+    }
+    _tell(state, _own(state, user), "asnUpdateMyCallInformation", call_information, "own")
+    changed = {
+        "contactID": user.sip_uri,
+        "iPresenceState": call_information["iPresenceState"],
+        "callinfo": call_information,
+    }
+    _tell(state, _watchers(state, user), "asnContactCallInformationChanged", changed, "watcher")
+
+
+cti.CALL_LISTENERS.append(_call_changed)
 
 
 # --- contacts opened the PresenceV1 way ---------------------------------------------------------

@@ -20,6 +20,7 @@ _OWN_STATE = "suites/general/test_own_state.py"
 _SESSIONS = "suites/general/test_sessions.py"
 _FORWARDING = "suites/general/test_forwarding.py"
 _SETTINGS = "suites/general/test_settings.py"
+_CALLS = "suites/general/test_calls.py"
 _ITEMS = "suites/persistence/test_items.py"
 _CONTACTS_LIST = "suites/contacts/test_contacts_list.py"
 _FIND = "suites/contacts/test_find_contacts.py"
@@ -37,6 +38,7 @@ _OWN_SESSION_EVENTS = frozenset(
         "asnMyUpdateConnectedClientList",
         "asnClientCapabilitiesChanged",
         "asnSettingsDynamicRightsChanged",
+        "asnUpdateMyCallInformation",
     }
 )
 _WATCHER_EVENTS = frozenset(
@@ -46,6 +48,7 @@ _WATCHER_EVENTS = frozenset(
         "asnContactCustomNoteChanged",
         "asnContactPhoneForwardStateChanged",
         "asnContactStatusResultEvent",
+        "asnContactCallInformationChanged",
     }
 )
 _REQUESTED_EVENTS = frozenset({"asnOperationComplete", "asnMyPresenceRightsChallenge"})
@@ -73,6 +76,7 @@ fault(
         *_tests(_SETTINGS, "test_other_session_is_told_the_configuration"),
         *_tests(_SETTINGS, "test_other_session_is_told_the_new_content_revision"),
         *_tests(_SETTINGS, "test_other_session_is_told_the_granted_rights"),
+        *_tests(_CALLS, "test_other_session_is_told_the_call"),
     ),
 )(_dropping(_OWN_SESSION_EVENTS))
 
@@ -87,6 +91,7 @@ fault(
         *_tests(_OWN_STATE, "test_watcher_is_told_the_note"),
         *_tests(_FORWARDING, "test_watcher_is_told_the_forward"),
         *_tests(_OWN_STATE, "test_status_notify_follows_the_presence"),
+        *_tests(_CALLS, "test_watcher_is_told_the_call"),
     ),
 )(_dropping(_WATCHER_EVENTS))
 
