@@ -81,10 +81,11 @@ GENERAL_OWN_STATE_EVENTS = frozenset(
         "asnUpdateMyCustomNote",
         "asnUpdateMyPhoneForwardState",
         "asnUpdateMyContactConfiguration",
+        "asnUpdateMyCallInformation",
     }
 )
-"""General events the server sends to every session of a user when the user's sessions or own
-state change (conformance.reference.general): tests of other modules read past them."""
+"""General events the server sends to every session of a user when the user's sessions, own
+state or calls change (conformance.reference.general): tests of other modules read past them."""
 
 
 class Channel:
