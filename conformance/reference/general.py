@@ -38,6 +38,10 @@ General events. Who receives them, where the document is silent (CONFORMANCE-NOT
   asnUpdateMyCallInformation (2.2.15) to the user's sessions and asnContactCallInformation-
   Changed (2.2.10, "Invoked (Event) if PhoneState (CallInformation) has changed") to the
   sessions that opened the user.
+* the server has one location, LOCATION_ID, until a client sets others: asnGetLocationIDs
+  (2.1.4), asnGetLocationInformation2 (2.1.2) and asnSetLocationInformation2 (2.1.3) read and
+  write it, and a set sends asnLocationInformationChanged (2.2.2) to every open session (a
+  location is the server's configuration, not a user's).
 * asnSetSettingsDynamicRights (2.1.14) replaces the rights the user grants ("hier immer die
   vollstaendige Liste setzen", L2943-L2949; only one's own, "im Moment darf man nur bei sich
   selbst aendern", L2925-L2929); asnGetSettingsDynamicRights (2.1.15) returns them and
@@ -98,6 +102,8 @@ class GeneralState:
 
     settings: dict[str, str] = field(default_factory=dict)
     dynamic_rights: dict[str, list[JsonObject]] = field(default_factory=dict)
+    locations: dict[str, JsonObject] = field(default_factory=dict)
+    """Location id to its AsnLocationInformation2, as clients set it (the default otherwise)."""
     xml_content: dict[str, JsonObject] = field(default_factory=dict)
     revisions: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -114,6 +120,7 @@ def snapshot(state: ServerState) -> JsonObject:
         "settings": dict(sorted(general.settings.items())),
         "xml content": dict(sorted(general.xml_content.items())),
         "dynamic rights": {k: v for k, v in sorted(general.dynamic_rights.items()) if v},
+        "locations": dict(sorted(general.locations.items())),
     }
 
 
@@ -490,6 +497,61 @@ async def set_forward(call: Call, argument: JsonObject) -> JsonObject:
 async def remove_forward(call: Call, argument: JsonObject) -> JsonObject:
     _set_forwards(call, _own_line(call, argument["u8sPhoneNumberFrom"]), [])
     return {"bSuccess": True}
+
+
+# --- locations --------------------------------------------------------------------------------
+
+LOCATION_ID = "ucserver-reference-location"
+
+
+def _default_location(state: ServerState) -> JsonObject:
+    """The server's one location before any client set it (a minimal valid instance)."""
+    default = state.synth.result("asnGetLocationInformation2", {"u8sLocationID": LOCATION_ID})
+    return {**default["asnLocationData"], "u8sLocationID": LOCATION_ID}
+
+
+def _location(state: ServerState, location_id: str) -> JsonObject | None:
+    stored = _general(state).locations.get(location_id)
+    if stored is None and location_id == LOCATION_ID:
+        return _default_location(state)
+    return stored
+
+
+def _location_ids(state: ServerState) -> list[str]:
+    return sorted({LOCATION_ID, *_general(state).locations})
+
+
+@operation("asnGetLocationIDs")
+async def get_location_ids(call: Call, argument: JsonObject) -> JsonObject:
+    wanted = argument.get("locationIDs") or _location_ids(call.state)
+    pairs = []
+    for location_id in wanted:
+        location = _location(call.state, location_id)
+        if location is not None:
+            pairs.append({"key": location_id, "value": location["u8sLocationCheckSum"]})
+    return {"locationIDMD5ChecksumList": pairs}
+
+
+@operation("asnGetLocationInformation2")
+async def get_location_information2(call: Call, argument: JsonObject) -> JsonObject:
+    location = _location(call.state, argument["u8sLocationID"])
+    if location is None:
+        raise request_error(INVALID_ARGUMENT, f"no location {argument['u8sLocationID']!r}")
+    return {"asnLocationData": location}
+
+
+@operation("asnSetLocationInformation2")
+async def set_location_information2(call: Call, argument: JsonObject) -> JsonObject:
+    state, location = call.state, argument["asnLocationData"]
+    location_id = location["u8sLocationID"]
+    if location_id == LOCATION_ID and location == _default_location(state):
+        _general(state).locations.pop(location_id, None)  # the default again
+    else:
+        _general(state).locations[location_id] = location
+    sessions = [s for s in state.sessions.all() if not s.closed]
+    changed = {"u8sLocationID": location_id}
+    _tell(state, sessions, "asnLocationInformationChanged", changed, "watcher")
+    return {}
 
 
 # --- dynamic rights ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ _SESSIONS = "suites/general/test_sessions.py"
 _FORWARDING = "suites/general/test_forwarding.py"
 _SETTINGS = "suites/general/test_settings.py"
 _CALLS = "suites/general/test_calls.py"
+_LOCATION = "suites/general/test_location.py"
 _ITEMS = "suites/persistence/test_items.py"
 _CONTACTS_LIST = "suites/contacts/test_contacts_list.py"
 _FIND = "suites/contacts/test_find_contacts.py"
@@ -49,6 +50,7 @@ _WATCHER_EVENTS = frozenset(
         "asnContactPhoneForwardStateChanged",
         "asnContactStatusResultEvent",
         "asnContactCallInformationChanged",
+        "asnLocationInformationChanged",
     }
 )
 _REQUESTED_EVENTS = frozenset({"asnOperationComplete", "asnMyPresenceRightsChallenge"})
@@ -82,8 +84,8 @@ fault(
 
 fault(
     "general.no-watcher-events",
-    "a change of a user's state is not told to the sessions that opened the user "
-    "(asnPresenceStateChanged, asnContact...Changed, asnContactStatusResultEvent)",
+    "a change is not told to the sessions watching it (asnPresenceStateChanged, "
+    "asnContact...Changed, asnContactStatusResultEvent, asnLocationInformationChanged)",
     GENERAL_EVENT,
     breaks=(
         *_tests(_OWN_STATE, "test_watcher_is_told_the_absent_state"),
@@ -92,6 +94,7 @@ fault(
         *_tests(_FORWARDING, "test_watcher_is_told_the_forward"),
         *_tests(_OWN_STATE, "test_status_notify_follows_the_presence"),
         *_tests(_CALLS, "test_watcher_is_told_the_call"),
+        *_tests(_LOCATION, "test_location_written_is_announced"),
     ),
 )(_dropping(_WATCHER_EVENTS))
 
