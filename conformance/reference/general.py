@@ -53,6 +53,7 @@ General events. Who receives them, where the document is silent (CONFORMANCE-NOT
 from __future__ import annotations
 
 import itertools
+import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -544,6 +545,8 @@ async def get_location_information2(call: Call, argument: JsonObject) -> JsonObj
 async def set_location_information2(call: Call, argument: JsonObject) -> JsonObject:
     state, location = call.state, argument["asnLocationData"]
     location_id = location["u8sLocationID"]
+    if _location(state, location_id) is None:  # locations are configured, not made by clients
+        raise request_error(INVALID_ARGUMENT, f"no location {location_id!r}")
     if location_id == LOCATION_ID and location == _default_location(state):
         _general(state).locations.pop(location_id, None)  # the default again
     else:
@@ -592,6 +595,17 @@ async def set_user_property_bag(call: Call, argument: JsonObject) -> JsonObject:
     return {"iResult": 0}
 
 
+def _xml(text: str, member: str) -> str:
+    """``text`` if it is an XML document (or empty); else the AsnRequestError a member
+    described as XML data earns ("XML formatierte Settings", L8029; "Die XML-Daten", L3495)."""
+    if text:
+        try:
+            ElementTree.fromstring(text)
+        except ElementTree.ParseError as exc:
+            raise request_error(INVALID_ARGUMENT, f"{member} is no XML document: {exc}") from None
+    return text
+
+
 @operation("asnGetServerBasedClientSettings")
 async def get_server_based_client_settings(call: Call, argument: JsonObject) -> JsonObject:
     data = _general(call.state).settings.get(call.user.name, "")
@@ -600,7 +614,7 @@ async def get_server_based_client_settings(call: Call, argument: JsonObject) -> 
 
 @operation("asnSetServerBasedClientSettings")
 async def set_server_based_client_settings(call: Call, argument: JsonObject) -> JsonObject:
-    data = argument["clientSettings"]["osSettingsData"]
+    data = _xml(argument["clientSettings"]["osSettingsData"], "osSettingsData")
     settings = _general(call.state).settings
     if data:
         settings[call.user.name] = data
@@ -622,6 +636,7 @@ async def get_client_xml_content(call: Call, argument: JsonObject) -> JsonObject
 async def set_client_xml_content(call: Call, argument: JsonObject) -> JsonObject:
     general = _general(call.state)
     content = {k: argument["content"][k] for k in _EMPTY_CONTENT}
+    _xml(content["osXMLContent"], "osXMLContent")
     if content == _EMPTY_CONTENT:
         general.xml_content.pop(call.user.name, None)
     else:
