@@ -67,7 +67,7 @@ from conformance.reference.sessions import Session
 from conformance.reference.state import SESSION_LISTENERS, ServerState
 from conformance.rose import JsonObject
 
-__all__ = ["GENERAL_EVENT", "Delivery", "opened_contacts", "snapshot"]
+__all__ = ["GENERAL_EVENT", "Delivery", "snapshot"]
 
 _OPENED = "general.opened"
 """``session.data`` key: the contact ids the session opened with asnOpenContacts."""
@@ -146,11 +146,6 @@ def _tell(
 ) -> None:
     for session in sessions:
         _send(state, session, Delivery(event, argument, audience))
-
-
-def opened_contacts(session: Session) -> frozenset[str]:
-    """The contact ids ``session`` opened with asnOpenContacts (for tests)."""
-    return frozenset(session.data.get(_OPENED, ()))
 
 
 # --- own state: the presence model's changes --------------------------------------------------

@@ -14,7 +14,8 @@ N45); tests that rely on the reference server's reading require a profile capabi
 * ``general.watcher_events``: asnContact...Changed and asnPresenceStateChanged reach the
   sessions that opened the contact with asnOpenContacts (2.1.11);
 * ``general.connected_client_list``: asnMyUpdateConnectedClientList reaches the user's other
-  sessions when one logs on or off.
+  sessions when one logs on or off;
+* ``general.location_events``: asnLocationInformationChanged reaches every open session.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ class Me:
     def set_note(self, note: str) -> None:
         """asnCustomNoteSet (2.1.22, L1736-L1766); restored to what it was at the end."""
         original = self.own_contact()["asnCustomNote"]["u8sNote"]
-        self._stack.callback(self._direct_call, "asnCustomNoteSet", self._note(original))
+        self.restore_with("asnCustomNoteSet", self._note(original))
         self.session.invoke("asnCustomNoteSet", self._note(note)).expect_result()
 
     def _note(self, note: str) -> JsonObject:
@@ -103,11 +104,9 @@ class Me:
         absent: JsonObject = original.expect_result()["absentstate"]
         if absent.get("iAbsentState") == NOT_ABSENT:
             argument: JsonObject = {"u8sContactId": self.contact_id}
-            self._stack.callback(self._direct_call, "asnAbsentStateReset", argument)
+            self.restore_with("asnAbsentStateReset", argument)
         else:
-            self._stack.callback(
-                self._direct_call, "asnAbsentStateSetUser", {"absentstate": absent}
-            )
+            self.restore_with("asnAbsentStateSetUser", {"absentstate": absent})
 
     def _direct_call(self, operation: str, argument: JsonObject) -> None:
         self._direct.direct(operation, argument, auth=self._auth).expect_result()
@@ -136,10 +135,6 @@ class Me:
         result: JsonObject = session.invoke("asnOpenContacts", argument).expect_result()
         self._stack.callback(_close_contacts, session, argument)
         return result
-
-    def on_exit(self, callback: Callable[[], object]) -> None:
-        """Run ``callback`` at the end of the test (before the state is restored)."""
-        self._stack.callback(callback)
 
 
 def _close_contacts(session: Session, argument: JsonObject) -> None:
