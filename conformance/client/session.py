@@ -287,6 +287,16 @@ class Session:
         (checks if checks is not None else self.client.checks).reply(sent.info, reply, label)
         return outcome
 
+    def notify(self, operation: str, argument: JsonObject | None = None) -> None:
+        """Send an event a client may send (invokeID 99999, no reply expected), such as
+        asnSetClientCapabilities (2.2.29) or asnRequestMyPresenceRightsChallenge (2.2.20)."""
+        info = self.client.checks.outgoing(operation, argument)
+        if info is None or not info.is_event:
+            raise SuiteError(f"{operation} is an operation, not an event: use invoke()")
+        written = self.client.dialect.argument(info.argument, argument or {})
+        number = self.client.dialect.operation_id(operation)
+        self._send(Invoke.event(operation, written, number))
+
     def call_http(
         self, operation: str, argument: JsonObject | None = None, **kwargs: Any
     ) -> HttpOutcome:

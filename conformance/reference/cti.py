@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -369,10 +370,17 @@ async def line_monitor_stop(call: Call, argument: JsonObject) -> JsonObject:
 # --- calls ----------------------------------------------------------------------------------
 
 
+CALL_LISTENERS: list[Callable[[ServerState, Change], None]] = []
+"""Called with every change of a call, monitored or not: General's call information events
+(conformance.reference.general) register here."""
+
+
 def announce(state: ServerState, changes: list[Change]) -> None:
     """asnCtiNotifyLineCallInformationChanged for each change, to every monitor of its line."""
     cti = cti_of(state)
     for change in changes:
+        for listener in CALL_LISTENERS:
+            listener(state, change)
         connection = change.connection
         if change.information["iCallState"] == CallState.DESTROYED:
             journal.record(state, connection)  # an ended call is journalled (N48)

@@ -107,6 +107,10 @@ class Directory:
         self._presence: dict[str, int] = {name: PRESENCE_AVAILABLE for name in self._users}
         self._absent: dict[str, AbsentState] = {name: AbsentState() for name in self._users}
         self._note: dict[str, str] = {name: "" for name in self._users}
+        self._forwards: dict[str, list[JsonObject]] = {}
+        """Line to its AsnLineForwards (set by asnCtiSetForward, conformance.reference.general)."""
+        self._property_bag: dict[str, list[JsonObject]] = {name: [] for name in self._users}
+        """AsnUserPropertyBag.asnProperties (set by asnSetUserPropertyBag)."""
 
     @classmethod
     def from_profile(cls, profile: Profile) -> Directory:
@@ -162,6 +166,12 @@ class Directory:
                 "presence": self._presence[name],
                 "absent": dataclasses.asdict(self._absent[name]),
                 "note": self._note[name],
+                "property bag": self._property_bag[name],
+                "forwards": {
+                    line: self._forwards[line]
+                    for line in self._users[name].lines
+                    if self._forwards.get(line)
+                },
             }
             for name in sorted(self._users)
         }
@@ -182,6 +192,16 @@ class Directory:
     def set_note(self, user: DirectoryUser, note: str) -> None:
         self._note[user.name] = note
 
+    def forwards(self, line: str) -> list[JsonObject]:
+        """The AsnLineForwards (25.1.26) of one line: none unless a client set some."""
+        return list(self._forwards.get(line, ()))
+
+    def set_forwards(self, line: str, forwards: list[JsonObject]) -> None:
+        self._forwards[line] = list(forwards)
+
+    def set_property_bag(self, user: DirectoryUser, properties: list[JsonObject]) -> None:
+        self._property_bag[user.name] = list(properties)
+
     # --- JSON --------------------------------------------------------------------------------
 
     def net_contact(self, user: DirectoryUser) -> JsonObject:
@@ -201,14 +221,14 @@ class Directory:
         return contact
 
     def phone_line(self, user: DirectoryUser, line: str) -> JsonObject:
-        """AsnContactPhoneLine (3.1.207) of one of the user's lines, idle and unforwarded."""
+        """AsnContactPhoneLine (3.1.207) of one of the user's lines, idle, with its forwards."""
         return {
             "iType": 0,
             "u8sLinePhoneNumber": line,
             "u8sDescriptor": f"{user.display_name} ({dialable_number(line)})",
             "u8sNumber": dialable_number(line),
             "seqCalls": [],
-            "seqLineForwards": [],
+            "seqLineForwards": self.forwards(line),
             "iState": _LINE_ONLINE,
             "bDoNotDisturb": False,
             "iForwardFeaturesPBX": 0,
@@ -259,7 +279,7 @@ class Directory:
                 "iSensitivity": 0,
                 "bIsValid": False,
             },
-            "asnUserPropertyBag": {"asnProperties": []},
+            "asnUserPropertyBag": {"asnProperties": list(self._property_bag[user.name])},
         }
 
     def public_contact(self, user: DirectoryUser) -> JsonObject:

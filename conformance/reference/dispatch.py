@@ -69,6 +69,9 @@ HANDLER_MODULES = (
     "conformance.reference.tasks",
     "conformance.reference.appointments",
     "conformance.reference.ranking",
+    "conformance.reference.general",
+    "conformance.reference.persistence",
+    "conformance.reference.contacts_list",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 

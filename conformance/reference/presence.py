@@ -66,6 +66,7 @@ first and announce afterwards::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +79,7 @@ from conformance.rose import JsonObject
 
 __all__ = [
     "ALL_FLAGS",
+    "OWN_STATE_LISTENERS",
     "PRESENCE_ANNOUNCED",
     "PRESENCE_AUDIENCE",
     "PRESENCE_REPORTED",
@@ -274,10 +276,19 @@ def _audience(state: ServerState, contact_id: str) -> Audience:
     return Audience(tuple(subscribers), tuple(others), contact_id)
 
 
+OwnStateListener = Callable[[ServerState, DirectoryUser, PresenceChange], None]
+OWN_STATE_LISTENERS: list[OwnStateListener] = []
+"""Called with every change of a user's presence, whoever subscribed: General's own-state
+events (conformance.reference.general) register here."""
+
+
 def announce(state: ServerState, user: DirectoryUser, before: JsonObject) -> None:
     """Send asnUpdatePresence for what changed since ``before`` (a :func:`snapshot`)."""
     after = snapshot(state, user)
     change = PresenceChange(user.sip_uri, before, after, changed_areas(before, after))
+    if change.changed:
+        for listener in OWN_STATE_LISTENERS:
+            listener(state, user, change)
     if not change.changed or not state.faults.apply(PRESENCE_ANNOUNCED, True):
         return
     reported = state.faults.apply(PRESENCE_REPORTED, change)

@@ -146,8 +146,11 @@ class SessionRegistry:
         prepare: EventPreparer,
         now: Callable[[], float],
         bend_id: Callable[[str], str] = lambda session_id: session_id,
+        on_change: Callable[[Session], None] = lambda session: None,
     ) -> None:
         self._prepare = prepare
+        self._on_change = on_change
+        """Called after a session began or ended (the user's other sessions may be told)."""
         self._now = now
         self._bend_id = bend_id
         """Applies faults and variations to a new id (:data:`NEW_SESSION_ID`)."""
@@ -161,7 +164,8 @@ class SessionRegistry:
                 session_id = self._bend_id(secrets.token_hex(16).upper())
             session = Session(session_id, user, self._prepare, self._now(), client_app_id)
             self._sessions[session_id] = session
-            return session
+        self._on_change(session)
+        return session
 
     def get(self, session_id: str | None) -> Session | None:
         """The open session with this id, or None (unknown, ended, or no id given)."""
@@ -177,6 +181,7 @@ class SessionRegistry:
         if session is None:
             return False
         session._close()
+        self._on_change(session)
         return True
 
     def of_user(self, user: str) -> list[Session]:

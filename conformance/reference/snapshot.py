@@ -16,7 +16,17 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from conformance.reference import agent, appointments, broadcast, cti, journal, tasks
+from conformance.reference import (
+    agent,
+    appointments,
+    broadcast,
+    contacts_list,
+    cti,
+    general,
+    journal,
+    persistence,
+    tasks,
+)
 from conformance.reference.state import ServerState
 
 __all__ = ["difference", "snapshot"]
@@ -38,6 +48,9 @@ def snapshot(state: ServerState) -> dict[str, Any]:
         "journal entries edited": journal.snapshot(state),
         "tasks": tasks.snapshot(state),
         "appointments": appointments.snapshot(state),
+        "general": general.snapshot(state),
+        "client persistence": persistence.snapshot(state),
+        "client contacts lists": contacts_list.snapshot(state),
     }
 
 

@@ -29,7 +29,7 @@ from conformance.reference.synth import Synthesiser
 from conformance.reference.tokens import TokenIssuer
 from conformance.rose import Invoke, InvokeIdAllocator, JsonObject
 
-__all__ = ["OUTGOING_EVENT", "OUTGOING_JSON", "ServerSettings", "ServerState"]
+__all__ = ["OUTGOING_EVENT", "OUTGOING_JSON", "SESSION_LISTENERS", "ServerSettings", "ServerState"]
 
 log = logging.getLogger("conformance.reference")
 
@@ -43,6 +43,10 @@ OUTGOING_JSON: HookPoint[Any] = HookPoint(
     "the JSON value of what answers an operation or carries an event, just before it is "
     "written: a WebSocket frame (an array of ROSE messages) or an operation's HTTP body",
 )
+
+
+SESSION_LISTENERS: list[Callable[[ServerState, Session], None]] = []
+"""Called when a session begins or ends (General's connected-client list registers here)."""
 
 
 class Channel(Protocol):
@@ -108,7 +112,10 @@ class ServerState:
         self.tokens = TokenIssuer(self.ucsid, self.clock)
         self.auth = Authenticator(self.directory, self.tokens, self.clock, faults)
         self.sessions = SessionRegistry(
-            self._prepare_event, self.clock.now, lambda new: faults.apply(NEW_SESSION_ID, new)
+            self._prepare_event,
+            self.clock.now,
+            lambda new: faults.apply(NEW_SESSION_ID, new),
+            self._session_changed,
         )
         self.synth = Synthesiser(self.catalog)
         self.numbers = OperationNumbers(self.catalog, profile.operation_ids)
@@ -169,6 +176,10 @@ class ServerState:
         return self.faults.apply(OUTGOING_JSON, value)
 
     # --- events and background work ----------------------------------------------------------
+
+    def _session_changed(self, session: Session) -> None:
+        for listener in SESSION_LISTENERS:
+            listener(self, session)
 
     def _prepare_event(self, session: Session, operation: str, argument: JsonObject) -> Invoke:
         try:

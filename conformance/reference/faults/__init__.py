@@ -23,6 +23,7 @@ from conformance.reference.faults import (  # noqa: F401
     chat,
     cti,
     envelope,
+    general,
     interop,
     journal,
     presence,
