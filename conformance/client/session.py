@@ -236,6 +236,18 @@ class Session:
         self.client.checks.reply(info, reply, f"WebSocket {operation} #{invoke_id}")
         return outcome
 
+    def send_event(self, operation: str, argument: JsonObject | None = None) -> None:
+        """Send an event the client may send (asnAVAlert, asnRequestSTUNandTURN, ...): an
+        invoke with invokeID 99999 that nobody answers (protocol-notes §3). A reject the server
+        sends back anyway reaches no invoke and is reported as a fault of the session."""
+        info = self.client.checks.outgoing(operation, argument)
+        assert info is not None  # outgoing() raises for an unknown name when it checks
+        if not info.is_event:
+            raise SuiteError(f"{operation} is an operation (section {info.section}): invoke it")
+        written = self.client.dialect.argument(info.argument, argument or {})
+        number = self.client.dialect.operation_id(operation)
+        self._send(Invoke.event(operation, written, number))
+
     def call_http(
         self, operation: str, argument: JsonObject | None = None, **kwargs: Any
     ) -> HttpOutcome:

@@ -65,6 +65,7 @@ HANDLER_MODULES = (
     "conformance.reference.broadcast",
     "conformance.reference.chat",
     "conformance.reference.cti",
+    "conformance.reference.audiovideo",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from deepdiff import DeepDiff
 
-from conformance.reference import agent, broadcast, cti
+from conformance.reference import agent, audiovideo, broadcast, cti
 from conformance.reference.state import ServerState
 
 __all__ = ["difference", "snapshot"]
@@ -33,6 +33,7 @@ def snapshot(state: ServerState) -> dict[str, Any]:
         "agents": agent.snapshot(state),
         "broadcasts": broadcast.snapshot(state),
         "cti": cti.snapshot(state),
+        "audiovideo calls": audiovideo.snapshot(state),
     }
 
 

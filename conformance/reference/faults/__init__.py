@@ -18,6 +18,7 @@ To add a fault: pick (or declare, next to the decision) a hook point, then::
 # Importing the areas registers their faults.
 from conformance.reference.faults import (  # noqa: F401
     agent,
+    audiovideo,
     auth,
     chat,
     cti,
