@@ -357,11 +357,11 @@ def _drop_forks(call: Call, av: AvState, av_call: AvCall, answered: str) -> None
 
 
 def _register_end_to_end(name: str) -> None:
-    @operation(name)
     async def forward(call: Call, argument: JsonObject) -> None:
         _forward(call, argument)
 
-    forward.__qualname__ = f"forward_{name}"
+    forward.__qualname__ = f"forward_{name}"  # one handler per event, told apart on reloads
+    operation(name)(forward)
 
 
 for _name in END_TO_END:
@@ -394,12 +394,12 @@ async def drop_call(call: Call, argument: JsonObject) -> None:
 
 
 def _register_media(name: str) -> None:
-    @operation(name)
     async def media(call: Call, argument: JsonObject) -> None:
         if not call.state.faults.apply(MEDIA_TERMINATED, True):
             _forward(call, argument)
 
-    media.__qualname__ = f"media_{name}"
+    media.__qualname__ = f"media_{name}"  # one handler per event, told apart on reloads
+    operation(name)(media)
 
 
 for _name in MEDIA:

@@ -66,6 +66,7 @@ HANDLER_MODULES = (
     "conformance.reference.chat",
     "conformance.reference.cti",
     "conformance.reference.audiovideo",
+    "conformance.reference.cti_features",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 

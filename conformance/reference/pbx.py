@@ -46,6 +46,7 @@ __all__ = [
     "CallState",
     "Change",
     "Connection",
+    "LineFeatures",
     "Pbx",
     "PhoneCall",
     "Reason",
@@ -140,6 +141,29 @@ class Change:
     information: JsonObject
 
 
+@dataclass
+class LineFeatures:
+    """What a client may set on a line (26.1.5, 26.1.6, 26.1.22, 26.1.23): all off
+    until a client sets them; the CTI handlers (:mod:`conformance.reference.cti_features`)
+    change them and tell the line's monitors."""
+
+    do_not_disturb: bool = False
+    forwards: list[JsonObject] = field(default_factory=list)
+    """AsnLineForward (25.1.16) entries, in the order they were set."""
+    remote_office: JsonObject = field(
+        default_factory=lambda: {"u8sController": "", "iEnabled": 0, "u8sDestination": ""}
+    )
+
+    def changed(self) -> bool:
+        return self != LineFeatures()
+
+
+FORWARD_FEATURES = 1 << 1
+"""iForwardFeaturesPBX: the forward modes a line offers, one bit per AsnForwardMode (25.1.17);
+here iCTIFORWARDIMMEDIATE (1) only, the unconditional forward asnCtiSetForward sets by default
+(L25666-L25667)."""
+
+
 class Pbx:
     """The directory's lines and the calls on them."""
 
@@ -158,6 +182,15 @@ class Pbx:
             for line in user.lines:
                 self._lines[line] = user
         self._connections: dict[str, Connection] = {}
+        self._features: dict[str, LineFeatures] = {}
+
+    def features(self, line: str) -> LineFeatures:
+        """The settable features of one of the server's lines."""
+        return self._features.setdefault(line, LineFeatures())
+
+    def changed_features(self) -> list[str]:
+        """Lines whose features differ from the start, as "line: features" (for snapshots)."""
+        return sorted(f"{line}: {f}" for line, f in self._features.items() if f.changed())
 
     def live_connections(self) -> list[str]:
         """Connections of calls that have not ended, as "line: STATE" (for snapshots)."""
@@ -204,8 +237,9 @@ class Pbx:
             "u8sDescriptor": f"{owner.display_name} ({dialable_number(line)})",
             "u8sPhoneNumber": dialable_number(line),
             "u8sLineLocationID": "",
-            "iLineFeatures": 1,  # eCTILINEFEATUREMAKECALL (27.1.5)
-            "iForwardFeaturesPBX": 0,
+            # eCTILINEFEATUREMAKECALL | ...DONOTDISTURB | ...REMOTEOFFICE (27.1.5, L27120ff)
+            "iLineFeatures": 1 | 2 | 32,
+            "iForwardFeaturesPBX": FORWARD_FEATURES,
             "iForwardFeaturesSERVER": 0,
             "iForwardFeaturesUSER": 0,
         }

@@ -22,6 +22,7 @@ from conformance.reference.faults import (  # noqa: F401
     auth,
     chat,
     cti,
+    cti_features,
     envelope,
     interop,
     presence,

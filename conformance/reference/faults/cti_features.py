@@ -1,0 +1,44 @@
+"""Faults: CTI line features and their line events (suites/cti/test_line_events.py).
+
+Named ``cti-line.*``: the ``cti.*`` faults each have a probe in tests/reference/test_cti.py;
+these have theirs in tests/reference/test_cti_features.py."""
+
+from __future__ import annotations
+
+from conformance.reference.cti_features import FEATURE_EVENT_SENT, FORWARD_LIST
+from conformance.reference.faults.registry import fault
+from conformance.rose import JsonObject
+
+_LINE_EVENTS = "suites/cti/test_line_events.py::"
+
+
+def _silenced(event: str, fault_name: str, test: str, description: str) -> None:
+    @fault(fault_name, description, FEATURE_EVENT_SENT, breaks=[f"{_LINE_EVENTS}{test}"])
+    def _silence(value: tuple[str, bool]) -> tuple[str, bool]:
+        return (value[0], False) if value[0] == event else value
+
+
+_silenced(
+    "asnCtiNotifyLineDoNotDisturbChanged",
+    "cti-line.dnd-change-untold",
+    "test_do_not_disturb_change_reaches_every_monitor",
+    "asnCtiLineSetDoNotDisturb changes DnD but the line's monitors get no "
+    "asnCtiNotifyLineDoNotDisturbChanged",
+)
+_silenced(
+    "asnCtiNotifyLineRemoteOfficeChanged",
+    "cti-line.remote-office-change-untold",
+    "test_remote_office_change_reaches_every_monitor",
+    "asnCtiLineSetRemoteOffice changes the state but the line's monitors get no "
+    "asnCtiNotifyLineRemoteOfficeChanged",
+)
+
+
+@fault(
+    "cti-line.forwards-reported-empty",
+    "asnCtiNotifyLineForwardingChanged always reports an empty seqLineForwards",
+    FORWARD_LIST,
+    breaks=[f"{_LINE_EVENTS}test_forward_set_and_removed_reaches_every_monitor"],
+)
+def _cti_forwards_reported_empty(forwards: list[JsonObject]) -> list[JsonObject]:
+    return []
