@@ -60,6 +60,7 @@ import uuid
 from dataclasses import dataclass
 from enum import IntEnum
 
+from conformance.reference import call_information
 from conformance.reference.dispatch import Call, OperationError, operation, request_error
 from conformance.reference.hooks import HookPoint
 from conformance.reference.pbx import CallState, Change, Connection, Pbx, PhoneCall, Reason
@@ -370,8 +371,10 @@ async def line_monitor_stop(call: Call, argument: JsonObject) -> JsonObject:
 
 
 def announce(state: ServerState, changes: list[Change]) -> None:
-    """asnCtiNotifyLineCallInformationChanged for each change, to every monitor of its line."""
+    """asnCtiNotifyLineCallInformationChanged for each change, to every monitor of its line;
+    and the General events of the change (:mod:`conformance.reference.call_information`)."""
     cti = cti_of(state)
+    call_information.tell(state, changes, cti.pbx.owner)
     for change in changes:
         connection = change.connection
         monitors = cti.monitors_on(connection.call.lines)

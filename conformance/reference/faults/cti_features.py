@@ -1,10 +1,12 @@
-"""Faults: CTI line features and their line events (suites/cti/test_line_events.py).
+"""Faults: CTI line features and their line events (suites/cti/test_line_events.py), and the
+General events of CTI calls (suites/cti/test_call_information.py).
 
 Named ``cti-line.*``: the ``cti.*`` faults each have a probe in tests/reference/test_cti.py;
 these have theirs in tests/reference/test_cti_features.py."""
 
 from __future__ import annotations
 
+from conformance.reference.call_information import WATCHERS_TOLD
 from conformance.reference.cti_features import FEATURE_EVENT_SENT, FORWARD_LIST
 from conformance.reference.faults.registry import fault
 from conformance.rose import JsonObject
@@ -42,3 +44,29 @@ _silenced(
 )
 def _cti_forwards_reported_empty(forwards: list[JsonObject]) -> list[JsonObject]:
     return []
+
+
+# --- the General events of CTI calls (suites/cti/test_call_information.py) ------------------
+
+_CALL_INFORMATION = (
+    "suites/cti/test_call_information.py::test_a_call_is_told_to_the_owner_and_to_watchers"
+)
+
+
+def _untold(event: str, fault_name: str, description: str) -> None:
+    @fault(fault_name, description, WATCHERS_TOLD, breaks=[_CALL_INFORMATION])
+    def _untell(value: tuple[str, bool]) -> tuple[str, bool]:
+        return (value[0], False) if value[0] == event else value
+
+
+_untold(
+    "asnUpdateMyCallInformation",
+    "call-information.owner-untold",
+    "a CTI call's changes never reach the line owner's sessions as asnUpdateMyCallInformation",
+)
+_untold(
+    "asnContactCallInformationChanged",
+    "call-information.watchers-untold",
+    "a CTI call's changes never reach the owner's presence subscribers as "
+    "asnContactCallInformationChanged",
+)
