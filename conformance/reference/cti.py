@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -212,6 +213,8 @@ class CtiState:
         )
         self._lock = threading.Lock()
         self._monitors: dict[str, Monitor] = {}
+        self.after_drop: list[Callable[[ServerState, Connection], None]] = []
+        """Called after asnCtiDropCall ended a connection's call (conferences follow it)."""
 
     def start(self, session: Session, line: str) -> Monitor:
         monitor = Monitor(_new_cross_ref(), line, session)
@@ -484,6 +487,8 @@ async def drop_call(call: Call, argument: JsonObject) -> JsonObject:
     pbx = cti_of(call.state).pbx
     connection = _own_connection(call, pbx, argument["u8sConnectionID"])
     announce(call.state, pbx.drop(connection))
+    for follow in list(cti_of(call.state).after_drop):
+        follow(call.state, connection)
     return {"bSuccess": True}
 
 

@@ -67,6 +67,7 @@ HANDLER_MODULES = (
     "conformance.reference.cti",
     "conformance.reference.audiovideo",
     "conformance.reference.cti_features",
+    "conformance.reference.cti_conference",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 

@@ -61,6 +61,8 @@ class CallState(IntEnum):
     DIALING = 4
     RINGBACK = 8
     CONNECTED = 32
+    CONFERENCED = 64
+    HOLD = 128
     DISCONNECTED = 256
     PREPARECALL = 512  # only a variation's extra step (conformance.reference.variations.cti)
 
@@ -72,17 +74,22 @@ class Reason(IntEnum):
     DIALING = 1
     RINGBACK = 2
     CONNECTED = 3
+    CONFERENCED = 4
+    HOLD = 5
     DISCONNECT = 11
     DESTROYED = 12
 
 
 # EnumCallFeatures (27.1.4, L27023-L27118): what a client may do with the call in each state.
-_ANSWER, _HANGUP = 1, 32
+_ANSWER, _HANGUP, _HOLD, _UNHOLD = 1, 32, 8192, 16384
+_CONFERENCE_START, _CONFERENCE_ADD = 65536, 131072  # ...CONFERENCESTARTEU, ...ADDPARTY
 _FEATURES = {
     CallState.OFFERING: _ANSWER | _HANGUP,
     CallState.DIALING: _HANGUP,
     CallState.RINGBACK: _HANGUP,
-    CallState.CONNECTED: _HANGUP,
+    CallState.CONNECTED: _HANGUP | _HOLD | _CONFERENCE_START,
+    CallState.CONFERENCED: _HANGUP,
+    CallState.HOLD: _HANGUP | _UNHOLD | _CONFERENCE_START | _CONFERENCE_ADD,
 }
 _DISCONNECTED_UNKNOWN, _DISCONNECTED_UNCONNECTED = 0, 1  # EnumCallDisconnectedReason 3.1.12
 _SERVER_PROVIDED = 1  # EnumRemoteContactSource 3.1.13: the server supplied pRemoteContact
@@ -327,6 +334,36 @@ class Pbx:
         for party in connection.call.connections:
             self._connections.pop(party.connection_id, None)
         return changes
+
+    def hold(self, connection: Connection, on: bool) -> list[Change]:
+        """``connection`` goes on hold (HOLD, reasonCallHold 5) or back (CONNECTED, 3); the
+        other side's state does not change ("A call on hold isn't disconnect", L25618)."""
+        connection.state = CallState.HOLD if on else CallState.CONNECTED
+        return [self._change(connection, Reason.HOLD if on else Reason.CONNECTED)]
+
+    def conference_controller(self, line: str) -> tuple[Connection, Change]:
+        """A new connection on ``line`` standing for a conference it controls (connected)."""
+        call = PhoneCall(tracker_id=_guid())
+        now = self._now()
+        controller = Connection(
+            connection_id=_guid(),
+            line=line,
+            outbound=True,
+            remote_number="",
+            remote_owner=None,
+            call=call,
+            state=CallState.CONNECTED,
+            created_at=now,
+            connected_at=now,
+        )
+        call.connections.append(controller)
+        self._connections[controller.connection_id] = controller
+        return controller, self._change(controller, Reason.CONFERENCED)
+
+    def conferenced(self, connection: Connection) -> Change:
+        """``connection`` is now a member of a conference (CONFERENCED, reasonCallConferenced)."""
+        connection.state = CallState.CONFERENCED
+        return self._change(connection, Reason.CONFERENCED)
 
     # --- JSON --------------------------------------------------------------------------------
 

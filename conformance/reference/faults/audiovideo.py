@@ -66,17 +66,6 @@ def _av_every_session_of_the_user(routing: Routing) -> Routing:
 
 
 @fault(
-    "av.every-session",
-    "an end-to-end AV event goes to every session of the server but the sender's",
-    FORWARD_RECIPIENTS,
-    breaks=[f"{_ROUTING}test_events_reach_the_addressed_session_only"],
-)
-def _av_every_session(routing: Routing) -> Routing:
-    others = tuple(s for s in routing.everyone if s is not routing.sender)
-    return replace(routing, recipients=others)
-
-
-@fault(
     "av.body-emptied",
     "end-to-end AV events are forwarded with an empty u8sBody (the SDP is lost)",
     FORWARD_ARGUMENT,

@@ -1,5 +1,6 @@
-"""Faults: CTI line features and their line events (suites/cti/test_line_events.py), and the
-General events of CTI calls (suites/cti/test_call_information.py).
+"""Faults: CTI line features and their line events (suites/cti/test_line_events.py), the
+General events of CTI calls (suites/cti/test_call_information.py) and conferences
+(suites/cti/test_conference.py).
 
 Named ``cti-line.*``: the ``cti.*`` faults each have a probe in tests/reference/test_cti.py;
 these have theirs in tests/reference/test_cti_features.py."""
@@ -7,6 +8,7 @@ these have theirs in tests/reference/test_cti_features.py."""
 from __future__ import annotations
 
 from conformance.reference.call_information import WATCHERS_TOLD
+from conformance.reference.cti_conference import CONFERENCE_EVENT_SENT
 from conformance.reference.cti_features import FEATURE_EVENT_SENT, FORWARD_LIST
 from conformance.reference.faults.registry import fault
 from conformance.rose import JsonObject
@@ -69,4 +71,32 @@ _untold(
     "call-information.watchers-untold",
     "a CTI call's changes never reach the owner's presence subscribers as "
     "asnContactCallInformationChanged",
+)
+
+
+# --- conferences (suites/cti/test_conference.py) -------------------------------------------
+
+_CONFERENCE = "suites/cti/test_conference.py::test_conference_life_is_told_to_the_line_monitor"
+
+
+def _conference_untold(events: tuple[str, ...], fault_name: str, description: str) -> None:
+    @fault(fault_name, description, CONFERENCE_EVENT_SENT, breaks=[_CONFERENCE])
+    def _untell(value: tuple[str, bool]) -> tuple[str, bool]:
+        return (value[0], False) if value[0] in events else value
+
+
+_conference_untold(
+    ("asnCtiNotifyConferenceCreated",),
+    "cti-conference.created-untold",
+    "asnCtiConference joins two calls but the line's monitors get no asnCtiNotifyConferenceCreated",
+)
+_conference_untold(
+    (
+        "asnCtiNotifyConferencePartyAdded",
+        "asnCtiNotifyConferencePartyRemoved",
+        "asnCtiNotifyConferenceDestroyed",
+    ),
+    "cti-conference.changes-untold",
+    "a conference gains and loses parties and ends, but the line's monitors hear nothing of it "
+    "after asnCtiNotifyConferenceCreated",
 )
