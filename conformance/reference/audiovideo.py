@@ -29,7 +29,8 @@ called user get asnAVDropCall. asnAVDropCall (12.2.6) names the call (every othe
 L15707-L15709) or one endpoint of it (dropTarget, AsnAVCallOrConnection, 13.1.19); it goes there
 unchanged and ends the call when the caller leaves or no called endpoint is left. An event about
 an unknown call, from an endpoint not in it, or to one not in it, is dropped (an event gets no
-reply). A session that ends leaves its calls: the other endpoints get asnAVDropCall.
+reply). A session that ends leaves its calls: a caller's end drops the call at every called
+endpoint, a called endpoint's end drops it at the caller once no called endpoint is left.
 
 The media change events (asnAVMakeMedia ... asnAVDropMedia, 12.2.9-12.2.13) inform the server
 "about media changes in existing call (currently to enable journalling of media switching)"
@@ -216,14 +217,18 @@ class AvState:
         )
 
     def _session_ended(self, session: Session) -> None:
+        """A session's end is its endpoint's drop: a caller's ends the call for every called
+        endpoint; a called endpoint's ends it for the caller once no called endpoint is left."""
         endpoint: str = session.data[_ENDPOINT_KEY]
         with self._lock:
             self._sessions.pop(endpoint, None)
             calls = [c for c in self._calls.values() if endpoint in c.parties()]
         for call in calls:
-            others = call.parties() - {endpoint}
+            told = set(call.callees) if endpoint == call.caller else {call.caller}
             self.leave(call, [endpoint])
-            for other in others:
+            if endpoint != call.caller and call.callees:
+                continue
+            for other in told - {endpoint}:
                 target = self.session(other)
                 if target is not None:
                     target.send_event(DROP, _drop(call.call_id, other, NORMAL_CALL_CLEARING))

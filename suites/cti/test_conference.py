@@ -37,6 +37,7 @@ pytestmark = [
 
 CALL_CHANGED = "asnCtiNotifyLineCallInformationChanged"
 HOLD, CONFERENCE, ANSWER = "asnCtiHold", "asnCtiConference", "asnCtiAnswerCall"
+SNAPSHOT = "asnCtiSnapshotPhoneLine"
 CREATED = "asnCtiNotifyConferenceCreated"
 PARTY_ADDED = "asnCtiNotifyConferencePartyAdded"
 PARTY_REMOVED = "asnCtiNotifyConferencePartyRemoved"
@@ -49,7 +50,8 @@ FEATURE_HOLD, FEATURE_CONFERENCE, FEATURE_ADD_PARTY = 8192, 65536, 131072
 
 @dataclass(frozen=True)
 class Line:
-    """A party of the conference: a profile user and one of their lines (like conftest's Party)."""
+    """A party of the conference: a profile user and one of their lines (what the fixtures'
+    Party holds, and all ``Cti.phone``, ``Cti.number_of`` and ``Cti.placed`` read of one)."""
 
     user: User
     line: str
@@ -96,14 +98,14 @@ class Conferencing:
         self.monitor: Monitor = self.phone.monitor(caller.line)
         self.answering = {}
         for partner in partners:
-            phone = cti.phone(partner)  # type: ignore[arg-type]
+            phone = cti.phone(partner)
             self.answering[partner.line] = (phone, phone.monitor(partner.line))
 
     def connect(self, partner: Line) -> dict[str, Any]:
         """A call to ``partner``, answered there: the caller's connected call information."""
-        number = self.cti.number_of(partner)  # type: ignore[arg-type]
+        number = self.cti.number_of(partner)
         connection_id = self.stack.enter_context(
-            self.cti.placed(self.phone, self.caller.line, partner, number)  # type: ignore[arg-type]
+            self.cti.placed(self.phone, self.caller.line, partner, number)
         )
         phone, monitor = self.answering[partner.line]
         incoming = monitor.next_change(
@@ -115,9 +117,23 @@ class Conferencing:
                 f"an incoming call offered on {partner.line}",
             )
         )
+        # A callback-style PBX connects the calling line before it dials (N30): only a
+        # CONNECTED after the answer counts. A round trip first, so that every event the
+        # caller's line had before is in (a server sends what it queued before a reply).
+        self.phone.invoke(SNAPSHOT, {"u8sLinePhoneNumber": self.caller.line}).expect_result()
+        earlier = {id(e.argument) for e in self.phone.session.events(CALL_CHANGED)}
         answer = {"u8sConnectionID": incoming["callinformation"]["u8sConnectionID"]}
         phone.invoke(ANSWER, answer).expect_result()
-        connected = self.monitor.change_of(connection_id, frozenset({CONNECTED}))
+        connected = self.monitor.next_change(
+            Where(
+                lambda e: (
+                    id(e) not in earlier
+                    and e.get("callinformation", {}).get("u8sConnectionID") == connection_id
+                    and e.get("callinformation", {}).get("iCallState") == CONNECTED
+                ),
+                f"{connection_id!r} CONNECTED after the answer",
+            )
+        )
         information: dict[str, Any] = connected["callinformation"]
         return information
 
@@ -168,6 +184,7 @@ def conferencing(
     ANSWER,
     HOLD,
     CONFERENCE,
+    SNAPSHOT,
 )
 def test_conference_life_is_told_to_the_line_monitor(
     conferencing: Conferencing, partners: tuple[Line, Line, Line]

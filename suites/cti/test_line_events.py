@@ -14,7 +14,7 @@ changed: the state the monitor start reported, and only the forward it set.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -51,8 +51,22 @@ def _for(monitor: Monitor, test: Any, description: str) -> Where:
     )
 
 
+def _dnd(info: dict[str, Any]) -> bool:
+    return bool(info["iLineFeatures"] & FEATURE_DND)
+
+
+def _remote_office(info: dict[str, Any]) -> bool:
+    return bool(info["iLineFeatures"] & FEATURE_REMOTE_OFFICE)
+
+
+def _forwards(info: dict[str, Any]) -> bool:
+    return bool(info["iForwardFeaturesPBX"] or info["iForwardFeaturesSERVER"])
+
+
 @contextmanager
-def _two_monitors(cti: Cti, party: Party, feature: str, has: Any) -> Iterator[list[Monitor]]:
+def _two_monitors(
+    cti: Cti, party: Party, feature: str, has: Callable[[dict[str, Any]], bool]
+) -> Iterator[list[Monitor]]:
     """The party's line, leased, monitored in two sessions of its owner; skips unless the
     line information says the line has ``feature`` (``has(lineInfo)``)."""
     with cti.lease(party.line):
@@ -71,8 +85,7 @@ def test_do_not_disturb_change_reaches_every_monitor(cti: Cti, caller: Party) ->
     the line gets asnCtiNotifyLineDoNotDisturbChanged with ``iDoNotDisturb`` "Actual status of
     DnD - (1) set, (0) not set" (L26147) and the line (L26143), and asnCtiSnapshotPhoneLine
     then answers the new state. Afterwards DnD is put back as the monitor start found it."""
-    has_dnd = lambda info: info["iLineFeatures"] & FEATURE_DND  # noqa: E731
-    with _two_monitors(cti, caller, "Do not Disturb (eCTILINEFEATUREDONOTDISTURB)", has_dnd) as (
+    with _two_monitors(cti, caller, "Do not Disturb (eCTILINEFEATUREDONOTDISTURB)", _dnd) as (
         first,
         second,
     ):
@@ -117,8 +130,7 @@ def test_forward_set_and_removed_reaches_every_monitor(
     ``ForwardMode`` and ``ForwardDestination`` (L25744-L25745), answered ``bSuccess`` true
     (L25795), and every monitor gets the forwarding settings without it."""
     number = cti.number_of(spare)
-    has_forwards = lambda info: info["iForwardFeaturesPBX"] or info["iForwardFeaturesSERVER"]  # noqa: E731
-    with _two_monitors(cti, caller, "forwarding (iForwardFeatures)", has_forwards) as monitors:
+    with _two_monitors(cti, caller, "forwarding (iForwardFeatures)", _forwards) as monitors:
         phone = cti.phones[-1]
 
         def ours(event: dict[str, Any]) -> bool:
@@ -160,8 +172,7 @@ def test_remote_office_change_reaches_every_monitor(cti: Cti, caller: Party, spa
     remote office state of the line" (L26169). Afterwards the state is put back as the monitor
     start found it."""
     number = cti.number_of(spare)
-    has_remote_office = lambda info: info["iLineFeatures"] & FEATURE_REMOTE_OFFICE  # noqa: E731
-    with _two_monitors(cti, caller, "remote office", has_remote_office) as monitors:
+    with _two_monitors(cti, caller, "remote office", _remote_office) as monitors:
         phone = cti.phones[-1]
         before = dict(monitors[0].started["remoteOfficeState"])
         before.pop("_type", None)
