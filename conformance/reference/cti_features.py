@@ -1,5 +1,5 @@
 """CTI handlers that set features of a line, and the line events they cause (document 26.1.5,
-26.1.6, 26.1.22, 26.1.23; events 26.2.2, 26.2.3, 26.2.5).
+26.1.6, 26.1.22, 26.1.23, 26.1.28; events 26.2.2, 26.2.3, 26.2.5, 26.2.15).
 
 The features live in the PBX (:class:`conformance.reference.pbx.LineFeatures`); the access
 rules are those of every CTI operation on a line (:mod:`conformance.reference.cti`: another
@@ -20,6 +20,9 @@ a monitor start or snapshot answers the features as they are (``iDoNotDisturb``,
   ``ForwardMode`` and ``ForwardDestination`` match exactly (L25744-L25745), ``bSuccess`` false
   when nothing matched. Each change -> asnCtiNotifyLineForwardingChanged with the whole new
   list (L26218).
+* asnCtiSetActiveLineAddress (L25999-L26034) stores the address "am Client ausgewählt"
+  (L26001) -> asnCtiNotifyLineActiveAddressChanged with its ``iAddressID`` (L26526-L26541).
+  Every line has the addresses 0 (active at the start) and 1; any other id is stored too.
 """
 
 from __future__ import annotations
@@ -152,3 +155,13 @@ async def remove_forward(call: Call, argument: JsonObject) -> JsonObject:
     if removed:
         _forwards_changed(call, line)
     return {"bSuccess": removed}
+
+
+@operation("asnCtiSetActiveLineAddress")
+async def set_active_line_address(call: Call, argument: JsonObject) -> JsonObject:
+    pbx = cti_of(call.state).pbx
+    line = _accessible_line(call, pbx, argument["u8sLinePhoneNumber"], "u8sLinePhoneNumber")
+    pbx.features(line).active_address = argument["iAddressID"]
+    event = "asnCtiNotifyLineActiveAddressChanged"
+    _tell(call, line, event, {"iAddressID": argument["iAddressID"]})
+    return {"bSuccess": True}

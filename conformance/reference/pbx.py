@@ -150,7 +150,7 @@ class Change:
 
 @dataclass
 class LineFeatures:
-    """What a client may set on a line (26.1.5, 26.1.6, 26.1.22, 26.1.23): all off
+    """What a client may set on a line (26.1.5, 26.1.6, 26.1.22, 26.1.23, 26.1.28): all off
     until a client sets them; the CTI handlers (:mod:`conformance.reference.cti_features`)
     change them and tell the line's monitors."""
 
@@ -160,6 +160,7 @@ class LineFeatures:
     remote_office: JsonObject = field(
         default_factory=lambda: {"u8sController": "", "iEnabled": 0, "u8sDestination": ""}
     )
+    active_address: int = 0
 
     def changed(self) -> bool:
         return self != LineFeatures()

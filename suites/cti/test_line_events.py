@@ -1,6 +1,6 @@
 """Line features a user sets on their own line, and the line events every monitor of the line
-gets for them: Do not Disturb (26.1.5 -> 26.2.2), forwards (26.1.22, 26.1.23 -> 26.2.5) and
-remote office (26.1.6 -> 26.2.3).
+gets for them: Do not Disturb (26.1.5 -> 26.2.2), forwards (26.1.22, 26.1.23 -> 26.2.5),
+remote office (26.1.6 -> 26.2.3) and the active address (26.1.28 -> 26.2.15).
 
 "In order to get these events the line must be monitored with asnCtiLineMonitorStart"
 (L26131, L26154, L26203): each test monitors the line in two sessions of its owner, and each
@@ -22,6 +22,7 @@ import pytest
 
 from conformance.client import Where
 from conformance.lineids import same_line
+from conformance.profile import Profile
 
 if TYPE_CHECKING:
     from conftest import Cti, Monitor, Party
@@ -37,6 +38,8 @@ FORWARDING_CHANGED = "asnCtiNotifyLineForwardingChanged"
 SET_REMOTE_OFFICE = "asnCtiLineSetRemoteOffice"
 REMOTE_OFFICE_CHANGED = "asnCtiNotifyLineRemoteOfficeChanged"
 SNAPSHOT = "asnCtiSnapshotPhoneLine"
+SET_ADDRESS = "asnCtiSetActiveLineAddress"
+ADDRESS_CHANGED = "asnCtiNotifyLineActiveAddressChanged"
 
 FEATURE_DND = 2  # eCTILINEFEATUREDONOTDISTURB (27.1.5)
 FEATURE_REMOTE_OFFICE = 32  # eCTILINEFEATUREREMOTEOFFICE (27.1.5)
@@ -57,6 +60,10 @@ def _dnd(info: dict[str, Any]) -> bool:
 
 def _remote_office(info: dict[str, Any]) -> bool:
     return bool(info["iLineFeatures"] & FEATURE_REMOTE_OFFICE)
+
+
+def _any(info: dict[str, Any]) -> bool:
+    return True
 
 
 def _forwards(info: dict[str, Any]) -> bool:
@@ -195,3 +202,32 @@ def test_remote_office_change_reaches_every_monitor(cti: Cti, caller: Party, spa
         finally:
             restore = {"u8sLinePhoneNumber": caller.line, "remoteOfficeState": before}
             phone.invoke(SET_REMOTE_OFFICE, restore).expect_result()
+
+
+@pytest.mark.requires("capability:cti.line_address.other>=0")
+@pytest.mark.spec("26.1.28", line=25999)
+@pytest.mark.spec("26.2.15", line=26526)
+@pytest.mark.sends(*MONITOR, SET_ADDRESS)
+def test_active_address_change_reaches_every_monitor(
+    cti: Cti, caller: Party, profile: Profile
+) -> None:
+    """26.1.28 stores the address "am Client ausgewählt" for the line (L26001); every monitor
+    gets asnCtiNotifyLineActiveAddressChanged, "if the active address of a line has been
+    changed" (L26528), with that ``iAddressID`` (L26539). No result reads the active address
+    back, so the profile names it (``cti.line_address.active``) and another one the suite may
+    select for a moment (``cti.line_address.other``); the active one is selected again after."""
+    active = profile.capability("cti.line_address.active", 0)
+    other = profile.capability("cti.line_address.other")
+    with _two_monitors(cti, caller, "address", _any) as monitors:
+        phone = cti.phones[-1]
+        try:
+            argument = {"u8sLinePhoneNumber": caller.line, "iAddressID": other}
+            phone.invoke(SET_ADDRESS, argument).expect_result()
+            for monitor in monitors:
+                monitor.session.wait_for(
+                    ADDRESS_CHANGED,
+                    _for(monitor, lambda e: e.get("iAddressID") == other, f"address {other}"),
+                )
+        finally:
+            restore = {"u8sLinePhoneNumber": caller.line, "iAddressID": active}
+            phone.invoke(SET_ADDRESS, restore).expect_result()

@@ -36,6 +36,13 @@ _silenced(
     "asnCtiLineSetRemoteOffice changes the state but the line's monitors get no "
     "asnCtiNotifyLineRemoteOfficeChanged",
 )
+_silenced(
+    "asnCtiNotifyLineActiveAddressChanged",
+    "cti-line.active-address-change-untold",
+    "test_active_address_change_reaches_every_monitor",
+    "asnCtiSetActiveLineAddress stores the address but the line's monitors get no "
+    "asnCtiNotifyLineActiveAddressChanged",
+)
 
 
 @fault(
