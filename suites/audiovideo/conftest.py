@@ -63,6 +63,22 @@ def names_call(call_id: str) -> Where:
     return Where(test, f"names call {call_id!r}")
 
 
+def carries(received: object, sent: object) -> bool:
+    """Whether ``received`` holds ``sent`` unchanged: objects member by member (a server, or
+    a dialect's ``_type``, may add members), everything else equal."""
+    if isinstance(sent, dict):
+        return isinstance(received, dict) and all(
+            carries(received.get(key), value) for key, value in sent.items()
+        )
+    if isinstance(sent, list):
+        return (
+            isinstance(received, list)
+            and len(received) == len(sent)
+            and all(carries(r, s) for r, s in zip(received, sent, strict=True))
+        )
+    return received == sent
+
+
 @dataclass(frozen=True)
 class Side:
     """One party of a call: a session and the endpoint ID the server gave it."""
@@ -129,6 +145,7 @@ class Switchboard:
     SDP_ANSWER = SDP_ANSWER
     of_call = staticmethod(of_call)
     names_call = staticmethod(names_call)
+    carries = staticmethod(carries)
 
     def __init__(
         self, session_factory: Callable[..., Session], parties: tuple[User, User, User]
@@ -175,7 +192,7 @@ class Switchboard:
         changed = {
             key: (value, argument.get(key, "<missing>"))
             for key, value in sent.items()
-            if argument.get(key) != value
+            if not carries(argument.get(key), value)
         }
         assert not changed, f"{event} arrived changed, member: (sent, received): {changed}"
         return argument

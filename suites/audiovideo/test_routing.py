@@ -141,16 +141,16 @@ def test_messages_of_one_side_arrive_in_the_order_sent(av: Switchboard) -> None:
     arrived = [
         call.callee.session.wait_for(MESSAGE, av.of_call(call.call_id)).argument or {} for _ in sent
     ]
-    order = [_position(message, sent) for message in arrived]
+    order = [_position(av, message, sent) for message in arrived]
     assert order == list(range(len(sent))), (
         f"the call messages arrived as sent number {order} (-1: none sent like it): {arrived}"
     )
     av.passes(call.callee, STATE_CHANGED, state, call)
 
 
-def _position(received: dict[str, object], sent: list[dict[str, object]]) -> int:
+def _position(av: Switchboard, received: dict[str, object], sent: list[dict[str, object]]) -> int:
     """Which of ``sent`` ``received`` is (every member sent, unchanged), -1 for none."""
     for index, message in enumerate(sent):
-        if all(received.get(key) == value for key, value in message.items()):
+        if av.carries(received, message):
             return index
     return -1
