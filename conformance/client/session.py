@@ -287,12 +287,14 @@ class Session:
         (checks if checks is not None else self.client.checks).reply(sent.info, reply, label)
         return outcome
 
-    def notify(self, operation: str, argument: JsonObject | None = None) -> None:
-        """Send an event a client may send (invokeID 99999, no reply expected), such as
-        asnSetClientCapabilities (2.2.29) or asnRequestMyPresenceRightsChallenge (2.2.20)."""
+    def send_event(self, operation: str, argument: JsonObject | None = None) -> None:
+        """Send an event the client may send (asnAVAlert, asnRequestSTUNandTURN, ...): an
+        invoke with invokeID 99999 that nobody answers (protocol-notes §3). A reject the server
+        sends back anyway reaches no invoke and is reported as a fault of the session."""
         info = self.client.checks.outgoing(operation, argument)
-        if info is None or not info.is_event:
-            raise SuiteError(f"{operation} is an operation, not an event: use invoke()")
+        assert info is not None  # outgoing() raises for an unknown name when it checks
+        if not info.is_event:
+            raise SuiteError(f"{operation} is an operation (section {info.section}): invoke it")
         written = self.client.dialect.argument(info.argument, argument or {})
         number = self.client.dialect.operation_id(operation)
         self._send(Invoke.event(operation, written, number))

@@ -118,7 +118,6 @@ class CtiError(IntEnum):
 BAD_CONNECTION = 1
 """AsnRequestError iErrorDetail of asnCtiAnswerCall / asnCtiDropCall (no enumeration exists)."""
 
-_NO_REMOTE_OFFICE: JsonObject = {"u8sController": "", "iEnabled": 0, "u8sDestination": ""}
 _SESSION_KEY = "cti.monitors"
 _LINE_LISTS_KEY = "cti.line-lists"
 """``session.data`` key: line-list monitors, cross reference to the typeofLines they list."""
@@ -217,6 +216,8 @@ class CtiState:
         )
         self._lock = threading.Lock()
         self._monitors: dict[str, Monitor] = {}
+        self.after_drop: list[Callable[[ServerState, Connection], None]] = []
+        """Called after asnCtiDropCall ended a connection's call (conferences follow it)."""
 
     def start(self, session: Session, line: str) -> Monitor:
         monitor = Monitor(_new_cross_ref(), line, session)
@@ -230,7 +231,11 @@ class CtiState:
     def snapshot(self) -> JsonObject:
         with self._lock:
             monitors = sorted(f"{m.line} by {m.session.user}" for m in self._monitors.values())
-        return {"monitors": monitors, "calls": self.pbx.live_connections()}
+        return {
+            "monitors": monitors,
+            "calls": self.pbx.live_connections(),
+            "line features": self.pbx.changed_features(),
+        }
 
     def holds(self, session: Session, cross_ref: str) -> bool:
         with self._lock:
@@ -300,12 +305,13 @@ def _accessible_line(call: Call, pbx: Pbx, text: str, member: str) -> str:
 def _line_state(call: Call, pbx: Pbx, line: str) -> JsonObject:
     """The members AsnCtiLineMonitorStartResult and AsnCtiSnapshotPhoneLineResult share."""
     calls = [pbx.call_information(c) for c in pbx.calls_on(line)]
+    features = pbx.features(line)
     return {
         "lineInfo": pbx.line_info(line),
         "seqCalls": call.state.faults.apply(LINE_CALLS_REPORTED, calls),
-        "iDoNotDisturb": 0,
-        "seqLineForwards": [],
-        "remoteOfficeState": dict(_NO_REMOTE_OFFICE),
+        "iDoNotDisturb": int(features.do_not_disturb),
+        "seqLineForwards": [dict(f) for f in features.forwards],
+        "remoteOfficeState": dict(features.remote_office),
     }
 
 
@@ -491,6 +497,8 @@ async def drop_call(call: Call, argument: JsonObject) -> JsonObject:
     pbx = cti_of(call.state).pbx
     connection = _own_connection(call, pbx, argument["u8sConnectionID"])
     announce(call.state, pbx.drop(connection))
+    for follow in list(cti_of(call.state).after_drop):
+        follow(call.state, connection)
     return {"bSuccess": True}
 
 

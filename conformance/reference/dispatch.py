@@ -72,6 +72,9 @@ HANDLER_MODULES = (
     "conformance.reference.general",
     "conformance.reference.persistence",
     "conformance.reference.contacts_list",
+    "conformance.reference.audiovideo",
+    "conformance.reference.cti_features",
+    "conformance.reference.cti_conference",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 

@@ -22,8 +22,9 @@ General events. Who receives them, where the document is silent (CONFORMANCE-NOT
 * asnRequestMyPresenceRightsChallenge (2.2.20, L3371, "so that the server should send the
   actual list via asnMyPresenceRightsChallenge") is answered in the requesting session; the
   reference server has no pending challenges, so the list is empty.
-* asnCtiSetForward / asnCtiRemoveForward on one of the caller's lines set the line's forward
-  state (seqLineForwards of AsnContactPhoneLine); asnUpdateMyPhoneForwardState (2.2.16) and
+* asnCtiSetForward / asnCtiRemoveForward on one of the caller's lines (handled with the line's
+  other features in :mod:`conformance.reference.cti_features`) set the line's forward state
+  (seqLineForwards of AsnContactPhoneLine); asnUpdateMyPhoneForwardState (2.2.16) and
   asnContactPhoneForwardStateChanged (2.2.17) report it.
 * asnSetUserPropertyBag (2.1.37) changes the user's AsnContact: asnUpdateMyContactConfiguration
   (2.2.18) carries the changed contact to the user's sessions.
@@ -453,46 +454,16 @@ async def request_presence_rights_challenge(call: Call, argument: JsonObject) ->
 
 # --- phone forwarding -------------------------------------------------------------------------
 
-_FORWARD_IMMEDIATE = 1
-"""iForwardMode of an unconditional forward (ICTI_FORWARDIMMEDIATE)."""
 
-
-def _own_line(call: Call, number: str) -> str:
-    for line in call.user.lines:
-        if number in (line, line.removeprefix("tel:")):
-            return line
-    raise request_error(INVALID_ARGUMENT, f"u8sPhoneNumberFrom {number!r} is not a caller's line")
-
-
-def _set_forwards(call: Call, line: str, forwards: list[JsonObject]) -> bool:
-    directory = call.state.directory
-    had = bool(directory.forwards(line))
-    before = presence.snapshot(call.state, call.user)
-    directory.set_forwards(line, forwards)
-    presence.announce(call.state, call.user, before)
-    return had
-
-
-@operation("asnCtiSetForward")
-async def set_forward(call: Call, argument: JsonObject) -> JsonObject:
-    line = _own_line(call, argument["u8sPhoneNumberFrom"])
-    forward = {
-        "iInternalID": 1,
-        "iForwardController": 0,
-        "iForwardMode": _FORWARD_IMMEDIATE,
-        "iBackEndSpecific": 0,
-        "iNoAnswerTime": 0,
-        "u8sDestination": argument["u8sPhoneNumberTo"],
-        "u8sCallerIDList": [],
-    }
-    existed = _set_forwards(call, line, [forward])
-    return {"bSuccess": True, "bExistingForwardingChanged": existed}
-
-
-@operation("asnCtiRemoveForward")
-async def remove_forward(call: Call, argument: JsonObject) -> JsonObject:
-    _set_forwards(call, _own_line(call, argument["u8sPhoneNumberFrom"]), [])
-    return {"bSuccess": True}
+def forwards_changed(
+    state: ServerState, user: DirectoryUser, line: str, forwards: list[JsonObject]
+) -> None:
+    """The forwards of one of ``user``'s lines changed (CTI's asnCtiSetForward and
+    asnCtiRemoveForward, :mod:`conformance.reference.cti_features`): the user's AsnContact shows
+    them, and the presence listeners report the new phone forward state."""
+    before = presence.snapshot(state, user)
+    state.directory.set_forwards(line, forwards)
+    presence.announce(state, user, before)
 
 
 # --- locations --------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ __all__ = [
     "CallState",
     "Change",
     "Connection",
+    "LineFeatures",
     "Pbx",
     "PhoneCall",
     "Reason",
@@ -60,6 +61,8 @@ class CallState(IntEnum):
     DIALING = 4
     RINGBACK = 8
     CONNECTED = 32
+    CONFERENCED = 64
+    HOLD = 128
     DISCONNECTED = 256
     PREPARECALL = 512  # only a variation's extra step (conformance.reference.variations.cti)
 
@@ -71,17 +74,22 @@ class Reason(IntEnum):
     DIALING = 1
     RINGBACK = 2
     CONNECTED = 3
+    CONFERENCED = 4
+    HOLD = 5
     DISCONNECT = 11
     DESTROYED = 12
 
 
 # EnumCallFeatures (27.1.4, L27023-L27118): what a client may do with the call in each state.
-_ANSWER, _HANGUP = 1, 32
+_ANSWER, _HANGUP, _HOLD, _UNHOLD = 1, 32, 8192, 16384
+_CONFERENCE_START, _CONFERENCE_ADD = 65536, 131072  # ...CONFERENCESTARTEU, ...ADDPARTY
 _FEATURES = {
     CallState.OFFERING: _ANSWER | _HANGUP,
     CallState.DIALING: _HANGUP,
     CallState.RINGBACK: _HANGUP,
-    CallState.CONNECTED: _HANGUP,
+    CallState.CONNECTED: _HANGUP | _HOLD | _CONFERENCE_START,
+    CallState.CONFERENCED: _HANGUP,
+    CallState.HOLD: _HANGUP | _UNHOLD | _CONFERENCE_START | _CONFERENCE_ADD,
 }
 _DISCONNECTED_UNKNOWN, _DISCONNECTED_UNCONNECTED = 0, 1  # EnumCallDisconnectedReason 3.1.12
 _SERVER_PROVIDED = 1  # EnumRemoteContactSource 3.1.13: the server supplied pRemoteContact
@@ -140,6 +148,30 @@ class Change:
     information: JsonObject
 
 
+@dataclass
+class LineFeatures:
+    """What a client may set on a line (26.1.5, 26.1.6, 26.1.22, 26.1.23, 26.1.28): all off
+    until a client sets them; the CTI handlers (:mod:`conformance.reference.cti_features`)
+    change them and tell the line's monitors."""
+
+    do_not_disturb: bool = False
+    forwards: list[JsonObject] = field(default_factory=list)
+    """AsnLineForward (25.1.16) entries, in the order they were set."""
+    remote_office: JsonObject = field(
+        default_factory=lambda: {"u8sController": "", "iEnabled": 0, "u8sDestination": ""}
+    )
+    active_address: int = 0
+
+    def changed(self) -> bool:
+        return self != LineFeatures()
+
+
+FORWARD_FEATURES = 1 << 1
+"""iForwardFeaturesPBX: the forward modes a line offers, one bit per AsnForwardMode (25.1.17);
+here iCTIFORWARDIMMEDIATE (1) only, the unconditional forward asnCtiSetForward sets by default
+(L25666-L25667)."""
+
+
 class Pbx:
     """The directory's lines and the calls on them."""
 
@@ -158,6 +190,15 @@ class Pbx:
             for line in user.lines:
                 self._lines[line] = user
         self._connections: dict[str, Connection] = {}
+        self._features: dict[str, LineFeatures] = {}
+
+    def features(self, line: str) -> LineFeatures:
+        """The settable features of one of the server's lines."""
+        return self._features.setdefault(line, LineFeatures())
+
+    def changed_features(self) -> list[str]:
+        """Lines whose features differ from the start, as "line: features" (for snapshots)."""
+        return sorted(f"{line}: {f}" for line, f in self._features.items() if f.changed())
 
     def live_connections(self) -> list[str]:
         """Connections of calls that have not ended, as "line: STATE" (for snapshots)."""
@@ -204,8 +245,9 @@ class Pbx:
             "u8sDescriptor": f"{owner.display_name} ({dialable_number(line)})",
             "u8sPhoneNumber": dialable_number(line),
             "u8sLineLocationID": "",
-            "iLineFeatures": 1,  # eCTILINEFEATUREMAKECALL (27.1.5)
-            "iForwardFeaturesPBX": 0,
+            # eCTILINEFEATUREMAKECALL | ...DONOTDISTURB | ...REMOTEOFFICE (27.1.5, L27120ff)
+            "iLineFeatures": 1 | 2 | 32,
+            "iForwardFeaturesPBX": FORWARD_FEATURES,
             "iForwardFeaturesSERVER": 0,
             "iForwardFeaturesUSER": 0,
         }
@@ -293,6 +335,36 @@ class Pbx:
         for party in connection.call.connections:
             self._connections.pop(party.connection_id, None)
         return changes
+
+    def hold(self, connection: Connection, on: bool) -> list[Change]:
+        """``connection`` goes on hold (HOLD, reasonCallHold 5) or back (CONNECTED, 3); the
+        other side's state does not change ("A call on hold isn't disconnect", L25618)."""
+        connection.state = CallState.HOLD if on else CallState.CONNECTED
+        return [self._change(connection, Reason.HOLD if on else Reason.CONNECTED)]
+
+    def conference_controller(self, line: str) -> tuple[Connection, Change]:
+        """A new connection on ``line`` standing for a conference it controls (connected)."""
+        call = PhoneCall(tracker_id=_guid())
+        now = self._now()
+        controller = Connection(
+            connection_id=_guid(),
+            line=line,
+            outbound=True,
+            remote_number="",
+            remote_owner=None,
+            call=call,
+            state=CallState.CONNECTED,
+            created_at=now,
+            connected_at=now,
+        )
+        call.connections.append(controller)
+        self._connections[controller.connection_id] = controller
+        return controller, self._change(controller, Reason.CONFERENCED)
+
+    def conferenced(self, connection: Connection) -> Change:
+        """``connection`` is now a member of a conference (CONFERENCED, reasonCallConferenced)."""
+        connection.state = CallState.CONFERENCED
+        return self._change(connection, Reason.CONFERENCED)
 
     # --- JSON --------------------------------------------------------------------------------
 

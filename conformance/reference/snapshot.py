@@ -19,6 +19,7 @@ from deepdiff import DeepDiff
 from conformance.reference import (
     agent,
     appointments,
+    audiovideo,
     broadcast,
     contacts_list,
     cti,
@@ -51,6 +52,7 @@ def snapshot(state: ServerState) -> dict[str, Any]:
         "general": general.snapshot(state),
         "client persistence": persistence.snapshot(state),
         "client contacts lists": contacts_list.snapshot(state),
+        "audiovideo calls": audiovideo.snapshot(state),
     }
 
 

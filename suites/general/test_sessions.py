@@ -90,7 +90,7 @@ def test_client_capabilities_read_back(
     shows the capabilities (bounded by the profile's settle time)."""
     session = session_factory(owner.alias)
     xml = _capabilities()
-    session.notify("asnSetClientCapabilities", {"osXMLContent": xml})
+    session.send_event("asnSetClientCapabilities", {"osXMLContent": xml})
 
     def read() -> list[dict[str, str]]:
         argument = {"u8slistContactIDs": [owner.sip_uri]}
@@ -118,7 +118,7 @@ def test_other_session_is_told_the_capabilities(
     announcing = session_factory(owner.alias)
     other = session_factory(owner.alias)
     xml = _capabilities()
-    announcing.notify("asnSetClientCapabilities", {"osXMLContent": xml})
+    announcing.send_event("asnSetClientCapabilities", {"osXMLContent": xml})
 
     def names_it(argument: dict[str, list[dict[str, str]]]) -> bool:
         return any(
@@ -140,5 +140,5 @@ def test_requested_challenge_list_arrives(
     session receives asnMyPresenceRightsChallenge (2.2.19) with its list
     (``contactsChallenging``, L3366; its content depends on the server's data)."""
     session = session_factory(owner.alias)
-    session.notify("asnRequestMyPresenceRightsChallenge", {})
+    session.send_event("asnRequestMyPresenceRightsChallenge", {})
     session.wait_for("asnMyPresenceRightsChallenge")

@@ -312,8 +312,8 @@ def test_outcome_descriptions_are_scrubbed(ws_stub: WsStub) -> None:
         assert out.kind.value == "error" and "pw-profile" not in out.describe()
 
 
-def test_notify_sends_an_event_and_refuses_an_operation(ws_stub: WsStub) -> None:
-    """Session.notify: an event invoke (invokeID 99999) with the catalogue's argument check; an
+def test_send_event_sends_an_event_and_refuses_an_operation(ws_stub: WsStub) -> None:
+    """Session.send_event: an event invoke (invokeID 99999) with the catalogue's argument check; an
     operation name is a suite bug, not a frame."""
     received: list[dict[str, Any]] = []
 
@@ -324,14 +324,14 @@ def test_notify_sends_an_event_and_refuses_an_operation(ws_stub: WsStub) -> None
     ws_stub.script = record
     http = HttpClient(Target(ws_stub.url, timeout=2), secrets=["pw-profile"])
     with Session.open(http, Basic("alice", "pw-profile"), method="GET", close_timeout=0.5) as s:
-        s.notify("asnSetClientCapabilities", {"osXMLContent": "<caps/>"})
+        s.send_event("asnSetClientCapabilities", {"osXMLContent": "<caps/>"})
         deadline = time.monotonic() + 2
         while not received and time.monotonic() < deadline:
             time.sleep(0.01)
         with pytest.raises(ArgumentInvalid):
-            s.notify("asnSetClientCapabilities", {})
-        with pytest.raises(SuiteError, match="not an event"):
-            s.notify(EMPTY_OP, {})
+            s.send_event("asnSetClientCapabilities", {})
+        with pytest.raises(SuiteError, match="is an operation"):
+            s.send_event(EMPTY_OP, {})
     assert received and received[0]["invokeID"] == 99999
     assert received[0]["operationName"] == "asnSetClientCapabilities"
     assert received[0]["argument"] == {"osXMLContent": "<caps/>"}

@@ -84,7 +84,7 @@ def test_events_have_no_result(synth: Synthesiser) -> None:
 # Operations of modules the reference server does not model (chat and CTI now are); those of
 # administrators are refused to user sessions (tests/reference/test_websocket.py).
 WIRE = [
-    ("asnGetSTUNandTURN", {}),
+    ("asnAVGetIceServers", {}),
     ("asnJournalGetSettings", {}),
     (
         "asnRequestLargeProfileImage",

@@ -19,9 +19,11 @@ To add a fault: pick (or declare, next to the decision) a hook point, then::
 from conformance.reference.faults import (  # noqa: F401
     agent,
     appointments,
+    audiovideo,
     auth,
     chat,
     cti,
+    cti_features,
     envelope,
     general,
     interop,

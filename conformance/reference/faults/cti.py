@@ -76,6 +76,7 @@ def _cti_no_make_call_result(sent: bool) -> bool:
     CALL_STATE_REPORTED,
     breaks=[
         "suites/cti/test_calls.py::test_the_called_line_reports_the_call_offering",
+        "suites/cti/test_conference.py::test_conference_life_is_told_to_the_line_monitor",
     ],
 )
 def _cti_wrong_call_state(state: int) -> int:
@@ -215,6 +216,7 @@ fault(
         "suites/cti/test_calls.py::test_the_calling_line_reports_the_call_on_its_monitor",
         _TWO_MONITORS,
         "suites/cti/test_monitors.py::test_a_stopped_monitor_gets_no_events_while_the_other_still_does",
+        "suites/cti/test_conference.py::test_conference_life_is_told_to_the_line_monitor",
     ],
 )(_failing("asnCtiDropCall"))
 
