@@ -47,7 +47,7 @@ from datetime import datetime
 from conformance.reference.clock import iso_utc
 from conformance.reference.dispatch import Call, operation, request_error
 from conformance.reference.hooks import HookPoint
-from conformance.reference.pbx import Connection
+from conformance.reference.pbx import EMPTY_PROJECT, Connection
 from conformance.reference.sessions import Session
 from conformance.reference.state import ServerState
 from conformance.rose import JsonObject
@@ -110,16 +110,6 @@ LOCAL_CONTACT_SENT: HookPoint[bool] = HookPoint(
     "journal.local-contact",
     "whether asnUpdateCallAndJournalContactAndNumber announces asnUpdateCallLocalContact",
 )
-
-_EMPTY_PROJECT: JsonObject = {  # AsnProjectPinRule: no project assigned
-    "u8sProjectName": "",
-    "u8sProjectPin": "",
-    "iProjectType": 0,
-    "bAssociatedCallIsPrivateCall": False,
-    "u8sLocationID": "",
-    "u8sUserEnteredPin": "",
-    "u8sUserEnteredUserID": "",
-}
 
 
 @dataclass
@@ -236,7 +226,7 @@ def record(state: ServerState, connection: Connection) -> None:
         "u8sSubject": "",
         "u8sMemo": "",
         "iReadFlag": 0,
-        "projectPinRule": dict(_EMPTY_PROJECT),
+        "projectPinRule": dict(EMPTY_PROJECT),
         "u8sTrackerID": connection.call.tracker_id,
         "u8sAcceptorName": "",
         "u8sAcceptorCtiServerUserName": "",

@@ -43,6 +43,7 @@ from conformance.reference.directory import Directory, DirectoryUser, dialable_n
 from conformance.rose import JsonObject
 
 __all__ = [
+    "EMPTY_PROJECT",
     "CallState",
     "Change",
     "Connection",
@@ -97,7 +98,7 @@ _NOT_YET = "0"  # utcCallConnected / utcCallDisconnected "(0 if ...)", L29023-L2
 _NUMBER_FORMATTING = re.compile(r"[\s\-/().]")
 _DIALABLE = re.compile(r"\+?[0-9*#]+")
 
-_EMPTY_PROJECT: JsonObject = {  # AsnProjectPinRule (3.1.x): no project assigned
+EMPTY_PROJECT: JsonObject = {  # AsnProjectPinRule (3.1.x): no project assigned
     "u8sProjectName": "",
     "u8sProjectPin": "",
     "iProjectType": 0,
@@ -393,7 +394,7 @@ class Pbx:
             "u8sLocalNumberSC": dialable_number(connection.line),
             "u8sRemoteNumberSC": connection.remote_number,
             "iRemoteContactSource": 0,  # eUNKNOWN, unless pRemoteContact is set below
-            "projectPinRule": dict(_EMPTY_PROJECT),
+            "projectPinRule": dict(EMPTY_PROJECT),
             "u8sNote": "",
             "u8sTrackerID": connection.call.tracker_id,
             "utcCallCreated": iso_utc(connection.created_at),
