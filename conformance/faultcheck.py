@@ -21,6 +21,7 @@ tests): the README's "Proving the suite can fail" says so.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -124,6 +125,7 @@ def check(
     workers: int | None = None,
     timeout_factor: float = TIMEOUT_FACTOR,
     progress: Callable[[FaultRun], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> CheckResult:
     """The clean run and one run per fault (all faults when ``names`` is None)."""
     from conformance.reference.faults import FAULTS
@@ -148,7 +150,7 @@ def check(
         Job(CLEAN, all_folders()),
         *(Job(name, folders_of(FAULTS[name].breaks) or all_folders(), (name,)) for name in order),
     ]
-    runs = run_jobs(jobs, workers, timeout_factor, report)
+    runs = run_jobs(jobs, workers, timeout_factor, report, stop)
     covered = frozenset().union(*(fault.breaks for fault in FAULTS.values()))
     faults = tuple(judged(name, runs[name]) for name in chosen)
     return CheckResult(runs[CLEAN], faults, time.perf_counter() - started, covered)

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -93,11 +94,12 @@ def run_suites(
     timeout_factor: float = TIMEOUT_FACTOR,
     variations: Sequence[str] = (),
     bytecode: Path | None = None,
+    stop: threading.Event | None = None,
 ) -> SuiteRun:
     """Run ``folders`` against the embedded server with ``faults`` and ``variations`` on, in a
     subprocess. ``bytecode``: a scratch directory the runs of one check share for compiled
     modules (each run would otherwise compile the package again where the environment forbids
-    writing bytecode: a second of every run)."""
+    writing bytecode: a second of every run). Once ``stop`` is set the run is killed."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="ucconf-suiterun-") as scratch:
         junit = Path(scratch) / "junit.xml"
@@ -118,16 +120,22 @@ def run_suites(
         if bytecode is not None:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(bytecode)
-        try:
-            completed = subprocess.run(
-                command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=RUN_LIMIT
-            )
-        except subprocess.TimeoutExpired:
-            return SuiteRun(tuple(folders), {}, time.perf_counter() - started, "timed out")
+        with subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ) as process:
+            problem = _wait(process, started, stop)
+            output = process.stdout.read() if process.stdout is not None else ""
         seconds = time.perf_counter() - started
-        if completed.returncode not in (0, 1) or not junit.exists():
-            tail = (completed.stdout + completed.stderr).strip().splitlines()[-5:]
-            problem = f"pytest exit {completed.returncode}: " + " | ".join(tail)
+        if problem is not None:
+            return SuiteRun(tuple(folders), {}, seconds, problem)
+        if process.returncode not in (0, 1) or not junit.exists():
+            tail = output.strip().splitlines()[-5:]
+            problem = f"pytest exit {process.returncode}: " + " | ".join(tail)
             return SuiteRun(tuple(folders), {}, seconds, problem)
         cases = read_junit(junit)
     outcomes = {case.nodeid: case.outcome for case in cases}
@@ -135,15 +143,34 @@ def run_suites(
     return SuiteRun(tuple(folders), outcomes, seconds, messages=messages)
 
 
+def _wait(
+    process: subprocess.Popen[str], started: float, stop: threading.Event | None
+) -> str | None:
+    """Wait for ``process`` to end; kill it at :data:`RUN_LIMIT` or once ``stop`` is set, and
+    say which. (Its output is read after the end: pytest -q writes little.)"""
+    while True:
+        try:
+            process.wait(timeout=0.5)
+            return None
+        except subprocess.TimeoutExpired:
+            over = time.perf_counter() - started > RUN_LIMIT
+            if over or (stop is not None and stop.is_set()):
+                process.kill()
+                process.wait()
+                return "timed out" if over else "stopped"
+
+
 def run_jobs(
     jobs: Sequence[Job],
     workers: int | None = None,
     timeout_factor: float = TIMEOUT_FACTOR,
     progress: Callable[[Job, SuiteRun], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> dict[str, SuiteRun]:
     """Every job's run, by key, at most ``workers`` at once (default: one per CPU core), started
     in the order given (put the long ones first, so the pool does not end on a straggler); jobs
-    that mostly wait run beside the pool, all at once."""
+    that mostly wait run beside the pool, all at once. Once ``stop`` is set, jobs not yet
+    started end at once as broken ("stopped")."""
     pool_size = max(1, workers or os.cpu_count() or 1)
     waiting = [job for job in jobs if job.waits]
     with (
@@ -153,8 +180,10 @@ def run_jobs(
     ):
 
         def one(job: Job) -> SuiteRun:
+            if stop is not None and stop.is_set():
+                return SuiteRun(job.folders, {}, 0.0, "stopped")
             factor = 1.0 if job.waits else timeout_factor
-            run = run_suites(job.folders, job.faults, factor, job.variations, Path(bytecode))
+            run = run_suites(job.folders, job.faults, factor, job.variations, Path(bytecode), stop)
             if progress is not None:
                 progress(job, run)
             return run

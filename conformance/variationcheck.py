@@ -17,6 +17,7 @@ Per variation the verdict is
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -107,6 +108,7 @@ def check(
     workers: int | None = None,
     timeout_factor: float = TIMEOUT_FACTOR,
     progress: Callable[[str, SuiteRun], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> CheckResult:
     """The clean run and one run per variation (all of them when ``names`` is None)."""
     from conformance.reference.variations import VARIATIONS, chosen
@@ -120,7 +122,7 @@ def check(
         if progress is not None:
             progress(job.key, run)
 
-    runs = run_jobs(jobs, workers, timeout_factor, report)
+    runs = run_jobs(jobs, workers, timeout_factor, report, stop)
     clean = runs[CLEAN]
     judged = tuple(
         VariationRun(

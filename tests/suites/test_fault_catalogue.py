@@ -5,7 +5,8 @@ once clean, where every test must pass, and once per fault, running the suite fo
 tests in the fault's ``breaks``: exactly those tests must fail with the verdict *failed* (a
 violation, not a broken suite) and every other test of those folders must pass. With
 :func:`test_every_suite_test_is_broken_by_some_fault` this proves that each suite test can
-fail. The check is run once per session (a module fixture) and read by the tests below.
+fail. The check starts in the background when the tests are collected
+(tests/suites/conftest.py) and is read by the tests below.
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ REQUIRED = {
 
 
 @pytest.fixture(scope="module")
-def matrix() -> faultcheck.CheckResult:
-    return faultcheck.check()
+def matrix(check_result: faultcheck.CheckResult) -> faultcheck.CheckResult:
+    """The check, started in the background at collection (tests/suites/conftest.py)."""
+    return check_result
 
 
 def test_the_catalogue_has_the_faults_the_issues_name() -> None:

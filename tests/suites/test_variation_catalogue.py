@@ -3,8 +3,8 @@
 One check (:func:`conformance.variationcheck.check`) runs every suite against the embedded
 server once clean and once per variation, all folders each time (the sweep included: it takes
 seconds). With a variation on every test must pass, or do what it did in the clean run, or skip
-for a capability the variation ``removes``. The check runs once per session (a module fixture)
-and is read by the tests below.
+for a capability the variation ``removes``. The check starts in the background when the tests
+are collected (tests/suites/conftest.py) and is read by the tests below.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ REQUIRED = {
 
 
 @pytest.fixture(scope="module")
-def matrix() -> variationcheck.CheckResult:
-    return variationcheck.check()
+def matrix(check_result: variationcheck.CheckResult) -> variationcheck.CheckResult:
+    """The check, started in the background at collection (tests/suites/conftest.py)."""
+    return check_result
 
 
 def test_the_catalogue_has_the_variations_the_issue_names() -> None:
