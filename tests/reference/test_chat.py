@@ -387,9 +387,7 @@ def test_subscribe_delivers_the_difference(fresh: Api, catalog: Catalog) -> None
 # --- typing notifications ------------------------------------------------------------------
 
 
-def test_typing_goes_to_the_other_parties_subscribed_sessions(
-    fresh: Api, catalog: Catalog
-) -> None:
+def test_typing_goes_to_the_other_parties_subscribed_sessions(fresh: Api, catalog: Catalog) -> None:
     with logged_in(fresh, catalog, "alice", "bob", "bob", "carol") as users:
         alice, bob, bob2, carol = users
         for subscriber in (alice, bob, carol):
