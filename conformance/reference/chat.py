@@ -76,6 +76,7 @@ __all__ = [
     "PARTNER_CONVERSATION",
     "RANGE_WINDOW",
     "SEGMENT_SIZE",
+    "TYPING_RECIPIENTS",
     "UNKNOWN_CONVERSATION",
     "UNSUBSCRIBE_STOPS",
     "HistoryView",
@@ -85,6 +86,7 @@ __all__ = [
 ]
 
 CHAT_EVENT = "asnChatEvent"
+USER_STATUS = "asnChatUserStatus"
 SEGMENT_SIZE = 40
 """Events per asnChatEvent segment of a requested list (the document sets no size; the
 deprecated ``iMaxChatEventsPerEvent``, L17670-L17672, once let the client choose)."""
@@ -165,6 +167,9 @@ FIND_PAGE: HookPoint[tuple[int, int]] = HookPoint(
 UNSUBSCRIBE_STOPS: HookPoint[bool] = HookPoint(
     "chat.unsubscribe-stops",
     "whether asnChatSubscribeEvents with bReceiveChatEvents false stops new-message events",
+)
+TYPING_RECIPIENTS: HookPoint[tuple[Session, ...]] = HookPoint(
+    "chat.typing-recipients", "the sessions an asnChatUserStatus from a client is sent on to"
 )
 GREETS_UNWRITTEN: HookPoint[bool] = HookPoint(
     "chat.greets-unwritten",
@@ -344,9 +349,14 @@ def _conversation_for_message(call: Call, argument: JsonObject) -> Conversation:
     return store.multi_user([caller, *recipients], argument.get("u8sConversationName", ""))
 
 
-def _subscribers(state: ServerState, conversation: Conversation) -> list[Session]:
+def _subscribers(
+    state: ServerState, conversation: Conversation, besides: str = ""
+) -> list[Session]:
+    """The subscribed sessions of the conversation's parties (but the party ``besides``)."""
     sessions: list[Session] = []
     for party in conversation.parties:
+        if party == besides:
+            continue
         user = state.directory.by_sip(party)
         if user is None:
             continue
@@ -381,6 +391,19 @@ async def text_message(call: Call, argument: JsonObject) -> JsonObject:
         "iConvSequenceID": record.sequence_id,
         "u8sConversationID": conversation.id,
     }
+
+
+@operation(USER_STATUS)
+async def user_status(call: Call, argument: JsonObject) -> None:
+    """A client's typing notification, sent on to the other parties (module docstring)."""
+    caller = _caller(call)
+    conversation = store_of(call.state).get(argument["u8sConversationID"])
+    if conversation is None or not conversation.has_party(caller):
+        return
+    sessions = tuple(_subscribers(call.state, conversation, besides=caller))
+    relayed: JsonObject = {**argument, "u8sSenderURI": call.user.sip_uri}
+    for session in call.state.faults.apply(TYPING_RECIPIENTS, sessions):
+        session.send_event(USER_STATUS, relayed)
 
 
 # --- subscription --------------------------------------------------------------------------

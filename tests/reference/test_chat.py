@@ -382,3 +382,28 @@ def test_subscribe_delivers_the_difference(fresh: Api, catalog: Catalog) -> None
         segments = alice.subscribe(iLastKnownGlobTransactionID=2, iMaxEvents=2)
         assert [e["iGlobTransactionID"] for s in segments for e in s["asnChatEventList"]] == [3, 4]
     assert carol_chat["iConvSequenceID"] == 1
+
+
+# --- typing notifications ------------------------------------------------------------------
+
+
+def test_typing_goes_to_the_other_parties_subscribed_sessions(fresh: Api, catalog: Catalog) -> None:
+    with logged_in(fresh, catalog, "alice", "bob", "bob", "carol") as users:
+        alice, bob, bob2, carol = users
+        for subscriber in (alice, bob, carol):
+            subscriber.subscribe()
+        conversation = alice.conversation_id(BOB)
+        typing = {"u8sConversationID": conversation, "u8sSenderURI": CAROL, "bUserTyping": True}
+        alice.channel.invoke(99999, "asnChatUserStatus", typing)
+        alice.assert_quiet()  # no reply, and not back to the sender
+        message = bob.channel.receive()["invoke"]
+        assert message["operationName"] == "asnChatUserStatus"
+        catalog.validate("AsnChatUserStatusArgument", message["argument"])
+        assert message["argument"] == {**typing, "u8sSenderURI": ALICE}  # not in another's name
+        bob2.assert_quiet()  # not subscribed
+        carol.assert_quiet()  # no party
+        # a non-party, and an unknown conversation: nothing is sent on
+        carol.channel.invoke(99999, "asnChatUserStatus", typing)
+        alice.channel.invoke(99999, "asnChatUserStatus", {**typing, "u8sConversationID": "x"})
+        for user in (carol, alice, bob):
+            user.assert_quiet()

@@ -14,6 +14,7 @@ from conformance.reference.chat import (
     HISTORY_VIEW,
     PARTNER_CONVERSATION,
     RANGE_WINDOW,
+    TYPING_RECIPIENTS,
     UNKNOWN_CONVERSATION,
     UNSUBSCRIBE_STOPS,
     HistoryView,
@@ -22,6 +23,7 @@ from conformance.reference.chat import (
 from conformance.reference.chat_store import Conversation
 from conformance.reference.dispatch import OPERATION_RESULT
 from conformance.reference.faults.registry import fault
+from conformance.reference.sessions import Session
 
 # --- chat ----------------------------------------------------------------------------------
 
@@ -262,6 +264,7 @@ def _failing(operation: str) -> Any:
     return transform
 
 
+_TYPING = f"{_CHAT}test_typing.py::test_typing_reaches_the_other_party"
 _CHAT_ALL = [
     *_CHAT_LISTS,
     *(
@@ -274,6 +277,7 @@ _CHAT_ALL = [
     ),
     f"{_CHAT}test_find_events.py::test_find_events_pages_with_offset_and_max",
     _UNSUBSCRIBE,
+    _TYPING,
 ]
 _RESULT_READERS = {
     # the operations whose result code the suite checks, and the tests that then fail
@@ -317,3 +321,13 @@ def _chat_conversation_id_fresh(outcome: tuple[str, Any]) -> tuple[str, Any]:
     if name != "asnChatGetConversationID" or not result.get("u8sConversationID"):
         return outcome
     return name, {**result, "u8sConversationID": uuid.uuid4().hex.upper()}
+
+
+@fault(
+    "chat.typing-not-relayed",
+    "an asnChatUserStatus a client sends is taken and sent on to nobody",
+    TYPING_RECIPIENTS,
+    breaks=[_TYPING],
+)
+def _chat_typing_not_relayed(recipients: tuple[Session, ...]) -> tuple[Session, ...]:
+    return ()
