@@ -27,6 +27,7 @@ CHECKS: dict[str, Callable[[threading.Event], Any]] = {
 """The test module that reads a check, and the check."""
 
 _started: dict[str, Future[Any]] = {}
+_threads: list[threading.Thread] = []
 _stop = threading.Event()
 
 
@@ -38,9 +39,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     for module in sorted(wanted):
         future: Future[Any] = Future()
         _started[module] = future
-        threading.Thread(
+        thread = threading.Thread(
             target=_compute, args=(CHECKS[module], future), name=f"check {module}", daemon=True
-        ).start()
+        )
+        thread.start()
+        _threads.append(thread)
 
 
 def _compute(check: Callable[[threading.Event], Any], future: Future[Any]) -> None:
@@ -52,6 +55,8 @@ def _compute(check: Callable[[threading.Event], Any], future: Future[Any]) -> No
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     _stop.set()
+    for thread in _threads:  # each kills its running pytest runs within a second
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
