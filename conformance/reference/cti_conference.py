@@ -5,10 +5,10 @@ or takes it back; any other state is an AsnRequestError (iErrorDetail 1, like th
 operations of :mod:`conformance.reference.cti`). asnCtiSwapHold (26.1.20, L25570-L25609) takes
 back the held call it names and puts the line's active call on hold ("needs two calls on the
 same line (one active, one on hold)", L25576); without both it is that AsnRequestError too.
-asnCtiConference (L25915-L25956) joins "two
-already existing calls of a line", ``u8sConnectionID1`` "of the active call" and
-``u8sConnectionID2`` "of the call on hold" (L25928-L25930), into "a conference with 3
-attendants (you and the two other call partners)" (L25921):
+asnCtiConference (L25915-L25956) joins "two already existing calls of a line",
+``u8sConnectionID1`` "of the active call" and ``u8sConnectionID2`` "of the call on hold"
+(L25928-L25930), into "a conference with 3 attendants (you and the two other call partners)"
+(L25921):
 
 * neither is a conference yet: a new connection on the line stands for the conference (its
   *controller*, connected), the two calls become its members (CONFERENCED), and the line's
