@@ -159,6 +159,10 @@ EVENT_CROSS_REFERENCES: HookPoint[tuple[str, ...]] = HookPoint(
     "the cross references that label one call event for the monitors of the call's lines "
     "(in monitor start order); the n-th monitor's event carries the n-th",
 )
+CALL_FEATURES_TOLD: HookPoint[bool] = HookPoint(
+    "cti.call-features-told",
+    "whether a change of a call's features alone is told (asnCtiNotifyLineCallFeaturesChanged)",
+)
 ANSWER_ALLOWED: HookPoint[bool] = HookPoint(
     "cti.answer-allowed", "whether asnCtiAnswerCall may accept the connection (it is OFFERING)"
 )
@@ -412,6 +416,33 @@ def announce(state: ServerState, changes: list[Change]) -> None:
                         "callinformation": information,
                     },
                 )
+    lines = dict.fromkeys(line for change in changes for line in change.connection.call.lines)
+    for line in lines:
+        _tell_call_features(state, line)
+
+
+def _tell_call_features(state: ServerState, line: str) -> None:
+    """asnCtiNotifyLineCallFeaturesChanged (26.2.13, L26465-L26492) to every monitor of ``line``
+    for the calls on it whose features changed while their state did not ("In this case
+    asnCtiNotifyLineCallFeaturesChanged will be sent if only the call features have changed",
+    L26473): a held call gains or loses eCFEATURESWAPHOLD as another call on its line
+    becomes active or ends (N59)."""
+    cti = cti_of(state)
+    changed = cti.pbx.features_changed(line)
+    if not changed or not state.faults.apply(CALL_FEATURES_TOLD, True):
+        return
+    features = [
+        {"u8sConnectionID": c.connection_id, "iFeatures": cti.pbx.call_features(c)} for c in changed
+    ]
+    for monitor in cti.monitors_on((line,)):
+        monitor.session.send_event(
+            "asnCtiNotifyLineCallFeaturesChanged",
+            {
+                "u8sLineMonitorCrossRefID": monitor.cross_ref,
+                "u8sLinePhoneNumber": cti.pbx.name(line),
+                "callFeaturesList": features,
+            },
+        )
 
 
 _PRELUDE_REASONS = {CallState.OFFERING: Reason.OFFERING, CallState.CONNECTED: Reason.CONNECTED}

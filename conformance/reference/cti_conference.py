@@ -2,10 +2,13 @@
 
 asnCtiHold (L25611-L25660) puts a connected call of the caller's line on hold (``bHold`` true)
 or takes it back; any other state is an AsnRequestError (iErrorDetail 1, like the other call
-operations of :mod:`conformance.reference.cti`). asnCtiConference (L25915-L25956) joins "two
-already existing calls of a line", ``u8sConnectionID1`` "of the active call" and
-``u8sConnectionID2`` "of the call on hold" (L25928-L25930), into "a conference with 3
-attendants (you and the two other call partners)" (L25921):
+operations of :mod:`conformance.reference.cti`). asnCtiSwapHold (26.1.20, L25570-L25609) takes
+back the held call it names and puts the line's active call on hold ("needs two calls on the
+same line (one active, one on hold)", L25576); without both it is that AsnRequestError too.
+asnCtiConference (L25915-L25956) joins "two already existing calls of a line",
+``u8sConnectionID1`` "of the active call" and ``u8sConnectionID2`` "of the call on hold"
+(L25928-L25930), into "a conference with 3 attendants (you and the two other call partners)"
+(L25921):
 
 * neither is a conference yet: a new connection on the line stands for the conference (its
   *controller*, connected), the two calls become its members (CONFERENCED), and the line's
@@ -115,6 +118,21 @@ async def hold(call: Call, argument: JsonObject) -> JsonObject:
             f"the call is {connection.state.name}; hold takes a CONNECTED call, retrieve a HOLD",
         )
     announce(call.state, pbx.hold(connection, on))
+    return {"bSuccess": True}
+
+
+@operation("asnCtiSwapHold")
+async def swap_hold(call: Call, argument: JsonObject) -> JsonObject:
+    pbx = cti_of(call.state).pbx
+    held = _own_connection(call, pbx, argument["u8sConnectionID"])
+    active = [c for c in pbx.calls_on(held.line) if c.state is CallState.CONNECTED]
+    if held.state is not CallState.HOLD or not active:
+        raise request_error(
+            BAD_CONNECTION,
+            f"the call is {held.state.name}; swap takes a held call on a line with an active one",
+        )
+    # the held call is taken back first, so the other goes on hold next to an active call
+    announce(call.state, pbx.hold(held, False) + pbx.hold(active[0], True))
     return {"bSuccess": True}
 
 

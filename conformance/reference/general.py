@@ -49,11 +49,17 @@ General events. Who receives them, where the document is silent (CONFORMANCE-NOT
   asnSettingsDynamicRightsChanged (2.2.6) tells the user's sessions.
 * asnSetServerBasedClientSettings (2.1.38) stores the user's settings, asnGetServerBasedClient-
   Settings (2.1.37) returns them (no event).
+* asnSendSMS (2.1.44, L2703-L2707) answers a fresh reference id per message, in the order sent
+  ("u8sCrossRefIDs ... in der gleichen Reihenfolge"), and then tells the sending session each
+  message's status with asnSMSStatusNotify (2.2.32; "Der Server schickt dem Client Status-
+  Nachrichten zu den versendeten SMS", L4916), ``u8sMonitorCrossRefID`` the message's id. The
+  reference server sends no SMS: every message is reported sent (eSMSSTATUSSUCCESS).
 """
 
 from __future__ import annotations
 
 import itertools
+import secrets
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -77,6 +83,8 @@ _CAPABILITIES = "general.capabilities"
 _STATUS_NOTIFIES = "general.status-notifies"
 """``session.data`` key: (iClientSearchID, iClientRowID) to the contact id whose status the
 session asked to be notified of (asnContactStatusRequest, bActivateNotify)."""
+_SMS_SENT = 0
+"""eSMSSTATUSSUCCESS (AsnSMSStatus 3.1.35, L4915-L4925)."""
 _SDK_CLIENT = 15
 """iConnectionType of a session created with clientappid=15 (an SDK/web client, protocol-notes
 §1); other sessions report 0."""
@@ -610,3 +618,28 @@ async def set_client_xml_content(call: Call, argument: JsonObject) -> JsonObject
     revision = {"u8sNewRevision": str(next(general.revisions))}
     _tell(call.state, _own(call.state, call.user), "asnMyUpdateClientContent", revision, "own")
     return {}
+
+
+# --- SMS ----------------------------------------------------------------------------------------
+
+
+@operation("asnSendSMS")
+async def send_sms(call: Call, argument: JsonObject) -> JsonObject:
+    ids = [f"sms-{secrets.token_hex(8)}" for _ in argument["messages"]]
+    session = call.session
+    if session is not None:
+        statuses = [
+            Delivery(
+                "asnSMSStatusNotify",
+                {"u8sMonitorCrossRefID": ref, "status": _SMS_SENT, "u8sErrReason": ""},
+                "requester",
+            )
+            for ref in ids
+        ]
+
+        async def report() -> None:  # after the result, whose ids the statuses name
+            for status in statuses:
+                _send(call.state, session, status)
+
+        call.state.spawn(report())
+    return {"u8sCrossRefIDs": ids}

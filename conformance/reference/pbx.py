@@ -84,6 +84,10 @@ class Reason(IntEnum):
 # EnumCallFeatures (27.1.4, L27023-L27118): what a client may do with the call in each state.
 _ANSWER, _HANGUP, _HOLD, _UNHOLD = 1, 32, 8192, 16384
 _CONFERENCE_START, _CONFERENCE_ADD = 65536, 131072  # ...CONFERENCESTARTEU, ...ADDPARTY
+_SWAP_HOLD = 4096
+"""eCFEATURESWAPHOLD: "The active call will be swapped with a call on hold on the same line"
+(L27083); asnCtiSwapHold "needs two calls on the same line (one active, one on hold)" (L25576)
+and names the held one (L25584-L25586): a held call offers it while its line has an active one."""
 _FEATURES = {
     CallState.OFFERING: _ANSWER | _HANGUP,
     CallState.DIALING: _HANGUP,
@@ -192,6 +196,8 @@ class Pbx:
                 self._lines[line] = user
         self._connections: dict[str, Connection] = {}
         self._features: dict[str, LineFeatures] = {}
+        self._reported_features: dict[str, int] = {}
+        """Connection id to the iFeatures its last call information reported."""
 
     def features(self, line: str) -> LineFeatures:
         """The settable features of one of the server's lines."""
@@ -383,7 +389,7 @@ class Pbx:
                 if connection.ended and never_connected
                 else _DISCONNECTED_UNKNOWN
             ),
-            "iFeatures": _FEATURES.get(connection.state, 0),
+            "iFeatures": self.call_features(connection),
             "bOutbound": connection.outbound,
             # "Internal calls are calls where two lines of the PBX participate" (L28958)
             "bInternal": connection.remote_owner is not None,
@@ -408,8 +414,36 @@ class Pbx:
             information["iRemoteContactSource"] = _SERVER_PROVIDED
         return information
 
+    def call_features(self, connection: Connection) -> int:
+        """EnumCallFeatures (27.1.4) of the connection: those of its state, and eCFEATURESWAPHOLD
+        for a held call while another call on its line is active."""
+        features = _FEATURES.get(connection.state, 0)
+        if connection.state is CallState.HOLD and any(
+            c.state is CallState.CONNECTED for c in self.calls_on(connection.line)
+        ):
+            features |= _SWAP_HOLD
+        return features
+
+    def features_changed(self, line: str) -> list[Connection]:
+        """Live connections on ``line`` whose features changed since their call information was
+        last reported, without a change of state ("Some changes does not change the call state
+        itself", L26471-L26472); from now on their current features count as reported."""
+        changed = []
+        for connection in self.calls_on(line):
+            reported = self._reported_features.get(connection.connection_id)
+            features = self.call_features(connection)
+            if not connection.ended and reported is not None and reported != features:
+                self._reported_features[connection.connection_id] = features
+                changed.append(connection)
+        return changed
+
     def _change(self, connection: Connection, reason: Reason) -> Change:
-        return Change(connection, reason, self.call_information(connection))
+        information = self.call_information(connection)
+        if connection.ended:
+            self._reported_features.pop(connection.connection_id, None)
+        else:
+            self._reported_features[connection.connection_id] = information["iFeatures"]
+        return Change(connection, reason, information)
 
 
 def _guid() -> str:

@@ -143,3 +143,32 @@ def _comparable(seen: list[Json]) -> list[Json]:
         for s in seen
         if "u8sMonitorCrossRefID" not in s  # the final monitor start result
     ]
+
+
+def test_held_call_features_follow_the_other_call_on_its_line(
+    make_server: Callable[..., ReferenceServer],
+) -> None:
+    """A held call offers eCFEATURESWAPHOLD while another call on its line is active; the PBX
+    reports such a change of features alone once (pbx.features_changed, N59)."""
+    pbx = cti_of(make_server().state).pbx
+    swap = 4096
+
+    def connected(destination: str) -> Any:
+        call, _ = pbx.dial(A1, destination, destination)
+        pbx.alert(call, destination)
+        pbx.answer(call.connections[1])
+        return call.connections[0]
+
+    first = connected(B1)
+    pbx.hold(first, True)
+    assert not pbx.call_features(first) & swap
+    assert pbx.features_changed(A1) == []
+    second = connected("tel:+4930100301")
+    assert pbx.call_features(first) & swap
+    assert pbx.features_changed(A1) == [first]
+    assert pbx.features_changed(A1) == []
+    pbx.drop(second)
+    assert pbx.features_changed(A1) == [first]
+    assert not pbx.call_features(first) & swap
+    pbx.drop(first)
+    assert pbx.live_connections() == []

@@ -1,17 +1,23 @@
-"""Faults: CTI line features and their line events (suites/cti/test_line_events.py) and
-conferences (suites/cti/test_conference.py).
+"""Faults: CTI line features and their line events (suites/cti/test_line_events.py),
+conferences (suites/cti/test_conference.py) and two calls on a line (``cti-calls.*``,
+suites/cti/test_call_features.py).
 
 Named ``cti-line.*``: the ``cti.*`` faults each have a probe in tests/reference/test_cti.py;
 these have theirs in tests/reference/test_cti_features.py."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from conformance.reference.cti import CALL_FEATURES_TOLD
 from conformance.reference.cti_conference import CONFERENCE_EVENT_SENT
 from conformance.reference.cti_features import FEATURE_EVENT_SENT, FORWARD_LIST
+from conformance.reference.dispatch import OPERATION_RESULT
 from conformance.reference.faults.registry import fault
 from conformance.rose import JsonObject
 
 _LINE_EVENTS = "suites/cti/test_line_events.py::"
+_CALL_FEATURES = "suites/cti/test_call_features.py::"
 
 
 def _silenced(event: str, fault_name: str, test: str, description: str) -> None:
@@ -79,3 +85,26 @@ _conference_untold(
     "a conference gains and loses parties and ends, but the line's monitors hear nothing of it "
     "after asnCtiNotifyConferenceCreated",
 )
+
+
+@fault(
+    "cti-calls.features-change-untold",
+    "a call's features change without a change of its state (a held call can be swapped once "
+    "another call on its line is active) and the line's monitors get no "
+    "asnCtiNotifyLineCallFeaturesChanged",
+    CALL_FEATURES_TOLD,
+    breaks=[f"{_CALL_FEATURES}test_held_call_is_told_its_new_features"],
+)
+def _features_untold(told: bool) -> bool:
+    return False
+
+
+@fault(
+    "cti-calls.swap-hold-answers-failure",
+    "asnCtiSwapHold swaps the calls but answers bSuccess false",
+    OPERATION_RESULT,
+    breaks=[f"{_CALL_FEATURES}test_swap_hold_takes_back_the_held_call"],
+)
+def _swap_failed(value: tuple[str, Any]) -> tuple[str, Any]:
+    name, result = value
+    return (name, {**result, "bSuccess": False}) if name == "asnCtiSwapHold" else value

@@ -22,6 +22,7 @@ _FORWARDING = "suites/general/test_forwarding.py"
 _SETTINGS = "suites/general/test_settings.py"
 _CALLS = "suites/general/test_calls.py"
 _LOCATION = "suites/general/test_location.py"
+_SMS = "suites/general/test_sms.py"
 _ITEMS = "suites/persistence/test_items.py"
 _CONTACTS_LIST = "suites/contacts/test_contacts_list.py"
 _FIND = "suites/contacts/test_find_contacts.py"
@@ -53,7 +54,9 @@ _WATCHER_EVENTS = frozenset(
         "asnLocationInformationChanged",
     }
 )
-_REQUESTED_EVENTS = frozenset({"asnOperationComplete", "asnMyPresenceRightsChallenge"})
+_REQUESTED_EVENTS = frozenset(
+    {"asnOperationComplete", "asnMyPresenceRightsChallenge", "asnSMSStatusNotify"}
+)
 
 
 def _dropping(events: frozenset[str]) -> Any:
@@ -101,11 +104,13 @@ fault(
 fault(
     "general.no-requested-events",
     "the events a client asks for are never sent (asnOperationComplete after asnOpenContacts "
-    "with CompletedEventID, asnMyPresenceRightsChallenge after its request)",
+    "with CompletedEventID, asnMyPresenceRightsChallenge after its request, asnSMSStatusNotify "
+    "after asnSendSMS)",
     GENERAL_EVENT,
     breaks=(
         *_tests(_SESSIONS, "test_open_contacts_completes_with_the_requested_event"),
         *_tests(_SESSIONS, "test_requested_challenge_list_arrives"),
+        *_tests(_SMS, "test_each_sms_sent_gets_its_status"),
     ),
 )(_dropping(_REQUESTED_EVENTS))
 
