@@ -120,16 +120,17 @@ def run_suites(
         if bytecode is not None:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(bytecode)
-        with subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        ) as process:
+        # The output goes to a file: a pipe nobody reads while waiting fills up (a failing run
+        # writes tracebacks) and stalls the run.
+        log = Path(scratch) / "output.txt"
+        with (
+            log.open("w") as sink,
+            subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT, text=True
+            ) as process,
+        ):
             problem = _wait(process, started, stop)
-            output = process.stdout.read() if process.stdout is not None else ""
+        output = log.read_text(errors="replace")
         seconds = time.perf_counter() - started
         if problem is not None:
             return SuiteRun(tuple(folders), {}, seconds, problem)
@@ -147,7 +148,7 @@ def _wait(
     process: subprocess.Popen[str], started: float, stop: threading.Event | None
 ) -> str | None:
     """Wait for ``process`` to end; kill it at :data:`RUN_LIMIT` or once ``stop`` is set, and
-    say which. (Its output is read after the end: pytest -q writes little.)"""
+    say which."""
     while True:
         try:
             process.wait(timeout=0.5)
