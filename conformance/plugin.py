@@ -24,6 +24,7 @@ import json
 import operator
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -41,7 +42,7 @@ from conformance.client.auth import Auth
 from conformance.client.checks import Checks
 from conformance.client.exceptions import OperationNotImplemented
 from conformance.client.http import connection_pool
-from conformance.errors import ProfileError, SchemaViolation, SuiteError
+from conformance.errors import ConformanceViolation, ProfileError, SchemaViolation, SuiteError
 from conformance.gate import Gate
 from conformance.lockout import LoginBudget
 from conformance.outcomes import ERROR, FAILED, NOT_IMPLEMENTED, OUTCOME_PROPERTY, PASSED, SKIPPED
@@ -317,6 +318,36 @@ def target(conformance_settings: Settings, reference_server: Any) -> Target:
         timeout=base.timeout,
         timeout_factor=settings.timeout_factor,
     )
+
+
+SETTLE_SECONDS = 2.0
+"""How long (before scaling) a read may take to show a change the document gives no event for."""
+
+Eventually = Callable[[Callable[[], T], Callable[[T], bool], str], T]
+
+
+@pytest.fixture
+def eventually(target: Target) -> Eventually[Any]:
+    """``eventually(read, until, what)``: ``read()`` again until ``until(value)`` holds, for at
+    most :data:`SETTLE_SECONDS` (scaled); the first read that satisfies it returns at once, so
+    a server that shows a change immediately costs no waiting. ``what`` names the expectation."""
+
+    def wait(read: Callable[[], T], until: Callable[[T], bool], what: str) -> T:
+        limit = target.scale(SETTLE_SECONDS)
+        deadline = time.monotonic() + limit
+        pause = 0.02
+        while True:
+            value = read()
+            if until(value):
+                return value
+            if time.monotonic() >= deadline:
+                seen = repr(value)
+                seen = seen if len(seen) <= 300 else seen[:297] + "..."
+                raise ConformanceViolation(f"{what}: still not after {limit:g} s; last read {seen}")
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+    return wait
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,6 @@ N52); tests that rely on the reference server's reading require a profile capabi
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
@@ -28,15 +27,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from conformance.client import Basic, HttpClient, Session, Target
-from conformance.errors import ConformanceViolation
 from conformance.leases import lease
 from conformance.lineids import same_line
 from conformance.plugin import Settings
 from conformance.profile import Profile, User
 from conformance.rose import JsonObject
 
-SETTLE_SECONDS = 2.0
-"""How long (scaled) a read may take to show what an event without reply changed."""
 LEASE_WAIT = 120.0
 """How long (scaled) another test may hold a user's presence before the suite gives up."""
 NOT_ABSENT = 0  # eABSENTSTATENOTABSENT (AsnAbsentStateEnum 3.1.27, L4736)
@@ -183,24 +179,3 @@ def owner(profile: Profile) -> User:
 def watcher(profile: Profile) -> User:
     """The user who watches the owner: the second enabled user with a contact id."""
     return _enabled_with_contact_id(profile, 1, "watcher")
-
-
-@pytest.fixture
-def eventually_read(target: Target) -> Callable[..., object]:
-    """``eventually_read(read, until, what)``: ``read()`` again until ``until(value)`` holds,
-    for at most :data:`SETTLE_SECONDS` (scaled); the first satisfying read returns at once."""
-
-    def wait(read: Callable[[], object], until: Callable[[object], bool], what: str) -> object:
-        limit = target.scale(SETTLE_SECONDS)
-        deadline = time.monotonic() + limit
-        pause = 0.02
-        while True:
-            value = read()
-            if until(value):
-                return value
-            if time.monotonic() >= deadline:
-                raise ConformanceViolation(f"{what}: not after {limit:g} s; last read {value!r}")
-            time.sleep(pause)
-            pause = min(pause * 2, 0.25)
-
-    return wait

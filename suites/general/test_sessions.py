@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from conformance.client import Session
 from conformance.errors import ConformanceViolation
+from conformance.plugin import Eventually
 from conformance.profile import User
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def test_other_sessions_are_listed_as_they_come_and_go(
 @pytest.mark.spec("2.1.32", line=2133)
 @pytest.mark.sends("asnSetClientCapabilities", "asnGetClientCapabilities")
 def test_client_capabilities_read_back(
-    session_factory: Callable[..., Session], owner: User, eventually_read: Callable[..., object]
+    session_factory: Callable[..., Session], owner: User, eventually: Eventually[Any]
 ) -> None:
     """A session announces its client capabilities with the event asnSetClientCapabilities
     (2.2.29); asnGetClientCapabilities (2.1.32, L2133-L2171) for the user's contact id then
@@ -103,7 +104,7 @@ def test_client_capabilities_read_back(
             e.get("u8sContactID") == owner.sip_uri and e.get("osXMLContent") == xml for e in entries
         )
 
-    eventually_read(read, shows, "asnGetClientCapabilities shows the announced capabilities")
+    eventually(read, shows, "asnGetClientCapabilities shows the announced capabilities")
 
 
 @pytest.mark.spec("2.2.30", line=3501)

@@ -18,17 +18,15 @@ them at once against one real server. :func:`change_presence` therefore
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 
 from conformance.client import Basic, HttpClient, OperationNotImplemented, Session, Target
 from conformance.client.dispatch import Where
-from conformance.errors import ConformanceViolation
 from conformance.leases import lease
 from conformance.plugin import Settings
 from conformance.profile import Profile, User
@@ -49,9 +47,6 @@ PRESENCE_STATE_MASK = 0xFF  # ePresenceStateMask (3.1.10, L4344)
 QUIET_SECONDS = 0.5
 """How long (scaled) an asnUpdatePresence sent in error may still take to arrive after a round
 trip on the same channel; the embedded server has sent everything by then."""
-SETTLE_SECONDS = 2.0
-"""How long (scaled) a read may take to show a change the server has confirmed: a real server
-may compute presence asynchronously; the embedded one shows it at once."""
 
 
 class OwnPresence:
@@ -207,35 +202,6 @@ def changer(profile: Profile) -> User:
 def bystander(profile: Profile) -> User:
     """A third user, who subscribes to nothing."""
     return _nth(profile, 2, "bystander")
-
-
-# --- waiting --------------------------------------------------------------------------------
-
-Eventually = Callable[[Callable[[], T], Callable[[T], bool], str], T]
-
-
-@pytest.fixture
-def eventually(target: Target) -> Eventually[Any]:
-    """``eventually(read, until, what)``: ``read()`` again until ``until(value)`` holds, for at
-    most :data:`SETTLE_SECONDS` (scaled); the first read that satisfies it returns at once, so
-    a server that shows a change immediately costs no waiting. ``what`` names the expectation."""
-
-    def wait(read: Callable[[], T], until: Callable[[T], bool], what: str) -> T:
-        limit = target.scale(SETTLE_SECONDS)
-        deadline = time.monotonic() + limit
-        pause = 0.02
-        while True:
-            value = read()
-            if until(value):
-                return value
-            if time.monotonic() >= deadline:
-                seen = repr(value)
-                seen = seen if len(seen) <= 300 else seen[:297] + "..."
-                raise ConformanceViolation(f"{what}: still not after {limit:g} s; last read {seen}")
-            time.sleep(pause)
-            pause = min(pause * 2, 0.25)
-
-    return wait
 
 
 def _presence_lease(target: Target, user: User) -> AbstractContextManager[None]:

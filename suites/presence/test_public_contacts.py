@@ -10,7 +10,9 @@ from conformance.client import HttpClient
 from conformance.profile import Profile, User
 
 if TYPE_CHECKING:
-    from conftest import ChangePresence, Eventually
+    from conftest import ChangePresence
+
+    from conformance.plugin import Eventually
 
 pytestmark = pytest.mark.module("PresenceV2")
 

@@ -11,7 +11,9 @@ from conformance.client import Session
 from conformance.profile import User
 
 if TYPE_CHECKING:
-    from conftest import ChangePresence, Eventually
+    from conftest import ChangePresence
+
+    from conformance.plugin import Eventually
 
 pytestmark = [pytest.mark.module("PresenceV2"), pytest.mark.requires("users>=2")]
 
