@@ -26,13 +26,18 @@ def outcomes(result: pytest.RunResult) -> dict[str, str]:
     return found
 
 
+INNER = ("-p", "no:cacheprovider", "-p", "no:benchmark")
+"""Options of every inner run: pytester's runs do not read our pyproject's, and
+pytest-benchmark, where installed, warns (an error here) inside an xdist worker."""
+
+
 @pytest.fixture
 def run(pytester: pytest.Pytester) -> object:
     def runner(source: str, *args: str) -> pytest.RunResult:
         pytester.makepyfile(test_suite=source)
         xml = pytester.path / "junit.xml"
         result = pytester.runpytest_inprocess(
-            "-p", "no:cacheprovider", f"--junitxml={xml}", "-o", "junit_family=xunit1", *args
+            *INNER, f"--junitxml={xml}", "-o", "junit_family=xunit1", *args
         )
         result.xml = xml  # type: ignore[attr-defined]
         return result
@@ -172,7 +177,7 @@ def test_bad_options_stop_the_run_with_one_line(
     pytester: pytest.Pytester, args: tuple[str, ...], message: str
 ) -> None:
     pytester.makepyfile(test_x="def test_x(): pass")
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", *args)
+    result = pytester.runpytest_inprocess(*INNER, *args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([message])
     assert "Traceback" not in result.stderr.str()
@@ -277,7 +282,7 @@ def test_allure_shows_server_faults_as_failed_and_suite_faults_as_broken(
         """
     )
     results = pytester.path / "allure"
-    pytester.runpytest_inprocess("-p", "no:cacheprovider", f"--alluredir={results}")
+    pytester.runpytest_inprocess(*INNER, f"--alluredir={results}")
     found = {}
     for path in results.glob("*-result.json"):
         data = json.loads(path.read_text())
