@@ -58,7 +58,7 @@ def subscribed(admin_session: Session) -> Iterator[Session]:
 
 @pytest.mark.spec("34.2.9", line=37845)
 @pytest.mark.spec("34.1.38", line=33486)
-@pytest.mark.requires("capability:management.line_events", "capability:cti.remote_answer")
+@pytest.mark.requires("capability:management.line_events")
 @pytest.mark.sends(
     "asnCtiDropCall",
     "asnCtiEnumPhoneLines",
