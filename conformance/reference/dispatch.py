@@ -55,6 +55,7 @@ __all__ = [
     "operation",
     "registered_handlers",
     "request_error",
+    "user_handlers",
 ]
 
 HANDLER_MODULES = (
@@ -147,6 +148,12 @@ def operation(name: str, *, administrator: bool = False) -> Callable[[Handler], 
 
 def _qualified(handler: Handler) -> str:
     return f"{handler.__module__}.{handler.__qualname__}"
+
+
+def user_handlers() -> Mapping[str, Handler]:
+    """The handlers a user's session reaches: :func:`registered_handlers` less those for the
+    administrator's sessions only."""
+    return {n: h for n, h in registered_handlers().items() if n not in _ADMINISTRATOR_HANDLERS}
 
 
 def registered_handlers() -> Mapping[str, Handler]:
