@@ -572,6 +572,7 @@ def requirement_unmet(expression: str, profile: Profile) -> str | None:
     """Why the profile does not satisfy ``expression``, or None when it does.
 
     ``cti.lines>=2``, ``agent.groups>=1``, ``users>=3`` (enabled users), ``users.disabled>=1``,
+    ``administrator`` (the profile has an ``[administrator]`` account),
     ``capability:NAME`` (set and truthy) or ``capability:NAME>=N``.
     """
     match = _COMPARISON.fullmatch(expression)
@@ -589,6 +590,7 @@ def requirement_unmet(expression: str, profile: Profile) -> str | None:
             "agent.groups": len(profile.agent.groups),
             "users": len(profile.enabled_users()),
             "users.disabled": sum(1 for u in profile.users.values() if u.disabled),
+            "administrator": int(profile.administrator is not None),
         }
         if name not in counts:
             raise SuiteError(f"requires({expression!r}): unknown name {name!r}")

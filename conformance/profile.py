@@ -6,6 +6,9 @@ into frozen dataclasses, so nothing downstream ever looks at raw TOML or the env
     [target]                 url, ucsid, verify_tls (true/false, or a CA bundle path)
     [users.<alias>]          name, password | password_env, disabled, display_name, sip_uri,
                              lines, groups, public
+    [administrator]          name, password | password_env: an administrator account
+                             (optional; the management suite runs only when given, and only
+                             reads); not one of the users
     [cti]                    lines = [...]      lines the suite may use
     [agent]                  groups = [...]     agent groups the suite may use
     [safety]                 allow = [...]      effect classes a --target run may send
@@ -67,7 +70,8 @@ CapabilityValue = bool | int | float | str
 _T = TypeVar("_T")
 
 _TOP_LEVEL = (
-    "target", "users", "cti", "agent", "safety", "client", "operation_ids", "capabilities"
+    "target", "users", "administrator", "cti", "agent", "safety", "client", "operation_ids",
+    "capabilities",
 )  # fmt: skip
 EFFECT_CLASSES = ("read", "own", "shared", "destructive")
 """The effect classes of conformance.effects, mildest first."""
@@ -169,6 +173,9 @@ class Profile:
         default_factory=lambda: MappingProxyType({})
     )
     """Dotted keys (``"agent.ttl_above_max"``) to scalar values."""
+    administrator: User | None = None
+    """The ``[administrator]`` account (alias ``administrator``), for the Management module's
+    read operations (CONFORMANCE-NOTES N60); None: the management suite is skipped."""
 
     def user(self, alias: str) -> User:
         """The user with this alias; ``KeyError`` naming the known aliases otherwise."""
@@ -191,7 +198,8 @@ class Profile:
 
     def secrets(self) -> tuple[str, ...]:
         """Every password in the profile (for redacting transcripts and reports)."""
-        return tuple(u.password for u in self.users.values() if u.password)
+        accounts = [*self.users.values(), *filter(None, [self.administrator])]
+        return tuple(u.password for u in accounts if u.password)
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -305,6 +313,7 @@ def load_profile(path: str | Path, *, passwords: bool = True) -> Profile:
         protocol_version=client_table.integer("protocol_version", 70, 1), dialect=dialect
     )
     safety = _safety(root.table_at("safety"), users)
+    administrator = _administrator(root, users, passwords) if "administrator" in data else None
     return Profile(
         path=path,
         target=target,
@@ -315,7 +324,19 @@ def load_profile(path: str | Path, *, passwords: bool = True) -> Profile:
         client=client,
         operation_ids=MappingProxyType(_operation_ids(root.table_at("operation_ids"))),
         capabilities=MappingProxyType(capabilities),
+        administrator=administrator,
     )
+
+
+def _administrator(root: _Reader, users: Mapping[str, User], passwords: bool) -> User:
+    table = root.table_at("administrator")
+    table.only(("name", "password", "password_env"))
+    administrator = _user(table, "administrator", passwords)
+    for alias, user in users.items():
+        if user.name.casefold() == administrator.name.casefold():
+            # One account cannot be both: the user suites would run as the administrator.
+            raise table.fail("name", f"{user.name!r} is also the name of users.{alias}")
+    return administrator
 
 
 def _safety(table: _Reader, users: Mapping[str, User]) -> SafetySettings:

@@ -312,6 +312,7 @@ def profile_hash(profile: Profile) -> str:
     canonical = {
         "target": {"url": profile.target.url, "ucsid": profile.target.ucsid},
         "users": users,
+        "administrator": profile.administrator.name if profile.administrator else None,
         "cti": list(profile.cti.lines),
         "agent": list(profile.agent.groups),
         "capabilities": dict(profile.capabilities),

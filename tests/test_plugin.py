@@ -201,6 +201,8 @@ def test_a_fault_reaches_the_embedded_server(run) -> None:  # type: ignore[no-un
         ("cti.lines>=2", None),
         ("cti.lines>=99", "the profile lacks cti.lines>=99 (it has 6)"),
         ("users.disabled", None),
+        ("administrator", None),
+        ("administrator>=2", "the profile lacks administrator>=2 (it has 1)"),
         ("agent.groups==2", None),
         ("capability:no.such", "the profile does not offer capability:no.such"),
     ],

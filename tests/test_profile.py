@@ -351,3 +351,28 @@ def test_client_dialect_and_operation_numbers(tmp_path: Path) -> None:
 def test_bad_client_tables_are_named(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ProfileError, match=message):
         load_profile(write(tmp_path, MINIMAL + text))
+
+
+# --- the administrator -----------------------------------------------------------------------
+
+
+def test_the_administrator_is_optional_and_no_user(tmp_path: Path) -> None:
+    assert load_profile(write(tmp_path, MINIMAL)).administrator is None
+    text = MINIMAL + '[administrator]\nname = "admin"\npassword = "pw-admin"\n'
+    profile = load_profile(write(tmp_path, text))
+    assert profile.administrator is not None and profile.administrator.name == "admin"
+    assert "admin" not in [u.name for u in profile.users.values()]
+    assert "pw-admin" in profile.secrets() and "pw-admin" not in repr(profile)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('name = "ALICE"\npassword = "x"', r"administrator\.name: 'alice' is also the name"),
+        ('name = "admin"\npassword = "x"\nlines = []', r"administrator\.lines: unknown key"),
+        ('name = "admin"', r"administrator\.password: missing"),
+    ],
+)
+def test_a_wrong_administrator_is_one_clear_line(tmp_path: Path, table: str, message: str) -> None:
+    with pytest.raises(ProfileError, match=message):
+        load_profile(write(tmp_path, MINIMAL + f"[administrator]\n{table}\n"))

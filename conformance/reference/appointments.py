@@ -7,8 +7,8 @@ asnAppointmentSetEntryList replaces it ("This will replace the whole list curren
 server", L13239), asnAppointmentSetEntry adds or replaces one entry (by ``u8sEntryID``),
 asnAppointmentRemoveEntry removes one. A user sets only their own list: ``u8sOwner`` is ignored
 ("User access for other users: no (server will ignore given u8sOwner)", L13247). The read
-operations answer the caller's list whatever ``u8sOwner`` says (the reference server has no
-administrator login); asnAppointmentGetActualEntrysForUser answers the entries running now
+operations answer the caller's list whatever ``u8sOwner`` says (its administrator's sessions,
+N60, are not modelled here); asnAppointmentGetActualEntrysForUser answers the entries running now
 (``stStart`` <= now < ``stEnd``).
 
 Events (CONFORMANCE-NOTES N50): after every change, asnUpdateMyAppointment to every session of

@@ -74,6 +74,9 @@ class DirectoryUser:
     lines: tuple[str, ...]
     groups: tuple[str, ...]
     public: bool
+    administrator: bool = False
+    """The profile's ``[administrator]`` account: it logs on like a user (N60) and may call
+    the Management module's operations; it is no user of the directory (not listed)."""
 
     @property
     def object_guid(self) -> str:
@@ -87,8 +90,14 @@ class DirectoryUser:
 class Directory:
     """Users by login name, by SIP URI and by line; agent groups and their members."""
 
-    def __init__(self, users: Iterable[DirectoryUser], groups: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        users: Iterable[DirectoryUser],
+        groups: Iterable[str] = (),
+        administrator: DirectoryUser | None = None,
+    ) -> None:
         self._users: dict[str, DirectoryUser] = {}
+        self.administrator = administrator
         self._by_sip: dict[str, DirectoryUser] = {}
         self._line_owner: dict[str, DirectoryUser] = {}
         members: dict[str, list[str]] = {g: [] for g in groups}
@@ -104,12 +113,15 @@ class Directory:
         self._groups: Mapping[str, tuple[str, ...]] = MappingProxyType(
             {g: tuple(m) for g, m in members.items()}
         )
-        self._presence: dict[str, int] = {name: PRESENCE_AVAILABLE for name in self._users}
-        self._absent: dict[str, AbsentState] = {name: AbsentState() for name in self._users}
-        self._note: dict[str, str] = {name: "" for name in self._users}
+        # The administrator has the per-user state too, so that a user operation it sends is
+        # answered, not a crash; it is not in the snapshot (no suite changes it).
+        accounts = [*self._users, *([administrator.name] if administrator else [])]
+        self._presence: dict[str, int] = {name: PRESENCE_AVAILABLE for name in accounts}
+        self._absent: dict[str, AbsentState] = {name: AbsentState() for name in accounts}
+        self._note: dict[str, str] = {name: "" for name in accounts}
         self._forwards: dict[str, list[JsonObject]] = {}
         """Line to its AsnLineForwards (set by asnCtiSetForward, conformance.reference.general)."""
-        self._property_bag: dict[str, list[JsonObject]] = {name: [] for name in self._users}
+        self._property_bag: dict[str, list[JsonObject]] = {name: [] for name in accounts}
         """AsnUserPropertyBag.asnProperties (set by asnSetUserPropertyBag)."""
 
     @classmethod
@@ -129,12 +141,31 @@ class Directory:
             )
             for u in profile.users.values()
         ]
-        return cls(users, profile.agent.groups)
+        admin = profile.administrator
+        administrator = (
+            DirectoryUser(
+                name=admin.name,
+                password=admin.password,
+                disabled=False,
+                display_name=admin.name,
+                sip_uri=f"sip:{admin.name}@reference.invalid",
+                lines=(),
+                groups=(),
+                public=False,
+                administrator=True,
+            )
+            if admin is not None
+            else None
+        )
+        return cls(users, profile.agent.groups, administrator)
 
     # --- lookup ------------------------------------------------------------------------------
 
     def user(self, name: str) -> DirectoryUser | None:
-        """Login names are compared exactly (case-sensitive)."""
+        """The account that logs in as ``name`` (the administrator too); login names are
+        compared exactly (case-sensitive)."""
+        if self.administrator is not None and name == self.administrator.name:
+            return self.administrator
         return self._users.get(name)
 
     def by_sip(self, sip_uri: str) -> DirectoryUser | None:

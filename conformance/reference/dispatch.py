@@ -55,6 +55,7 @@ __all__ = [
     "operation",
     "registered_handlers",
     "request_error",
+    "user_handlers",
 ]
 
 HANDLER_MODULES = (
@@ -75,6 +76,7 @@ HANDLER_MODULES = (
     "conformance.reference.audiovideo",
     "conformance.reference.cti_features",
     "conformance.reference.cti_conference",
+    "conformance.reference.management",
 )
 """Modules whose import registers handlers; one per protocol module the server models."""
 
@@ -83,6 +85,8 @@ Handler = Callable[["Call", JsonObject], Awaitable[Any]]
 """``async def handler(call, argument) -> result payload | None``."""
 
 _HANDLERS: dict[str, Handler] = {}
+_ADMINISTRATOR_HANDLERS: set[str] = set()
+"""Operations whose handler serves administrator sessions only (N60)."""
 
 ADMINISTRATOR_ONLY: HookPoint[bool] = HookPoint(
     "dispatch.administrator-only",
@@ -122,9 +126,13 @@ def request_error(detail: int, text: str) -> OperationError:
     )
 
 
-def operation(name: str) -> Callable[[Handler], Handler]:
-    """Register the decorated coroutine as the handler of the catalogued operation ``name``."""
+def operation(name: str, *, administrator: bool = False) -> Callable[[Handler], Handler]:
+    """Register the decorated coroutine as the handler of the catalogued operation ``name``;
+    ``administrator=True``: for the administrator's sessions only, a user's session is
+    answered as if there were no handler."""
     default_catalog().operation(name)  # a typo fails at import, with a did-you-mean
+    if administrator:
+        _ADMINISTRATOR_HANDLERS.add(name)
 
     def register(handler: Handler) -> Handler:
         known = _HANDLERS.get(name)
@@ -140,6 +148,12 @@ def operation(name: str) -> Callable[[Handler], Handler]:
 
 def _qualified(handler: Handler) -> str:
     return f"{handler.__module__}.{handler.__qualname__}"
+
+
+def user_handlers() -> Mapping[str, Handler]:
+    """The handlers a user's session reaches: :func:`registered_handlers` less those for the
+    administrator's sessions only."""
+    return {n: h for n, h in registered_handlers().items() if n not in _ADMINISTRATOR_HANDLERS}
 
 
 def registered_handlers() -> Mapping[str, Handler]:
@@ -214,6 +228,8 @@ async def dispatch(
     except UnknownName as exc:
         return reject(InvokeProblem.UNRECOGNISED_OPERATION, str(exc))
     handler = state.handlers.get(name)
+    if name in _ADMINISTRATOR_HANDLERS and not user.administrator:
+        handler = None  # a user's session: as before the administrator's handlers existed
     if info.is_event and handler is None:
         return reject(
             InvokeProblem.UNRECOGNISED_OPERATION,
@@ -231,12 +247,14 @@ async def dispatch(
         except SchemaViolation as violation:
             return reject(InvokeProblem.MISTYPED_ARGUMENT, str(violation))
     audience = info.audience
+    # Only the administrator's sessions (N60) may call them: handlers for a few, the
+    # synthesiser for the rest.
     if (
         handler is None
         and audience["kind"] == "administrator"
+        and not user.administrator
         and state.faults.apply(ADMINISTRATOR_ONLY, True)
     ):
-        # The reference server has no administrator login: every session is a user's.
         return reject(
             InvokeProblem.AUTHENTICATION_INCOMPLETE,
             f'{name} is for administrators: "{audience["quote"]}" (L{audience["line"]})',

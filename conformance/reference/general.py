@@ -61,6 +61,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -477,6 +478,9 @@ def forwards_changed(
 # --- locations --------------------------------------------------------------------------------
 
 LOCATION_ID = "ucserver-reference-location"
+LOCATION_LISTENERS: list[Callable[[ServerState, str, str], None]] = []
+"""Called with (state, location id, its checksum) when a client set a location: the
+Management module's asnMgmtLocationChanged registers here."""
 
 
 def _default_location(state: ServerState) -> JsonObject:
@@ -528,6 +532,8 @@ async def set_location_information2(call: Call, argument: JsonObject) -> JsonObj
     sessions = [s for s in state.sessions.all() if not s.closed]
     changed = {"u8sLocationID": location_id}
     _tell(state, sessions, "asnLocationInformationChanged", changed, "watcher")
+    for listener in LOCATION_LISTENERS:
+        listener(state, location_id, location["u8sLocationCheckSum"])
     return {}
 
 

@@ -25,6 +25,7 @@ from conformance.reference import (
     cti,
     general,
     journal,
+    management,
     persistence,
     tasks,
 )
@@ -53,6 +54,7 @@ def snapshot(state: ServerState) -> dict[str, Any]:
         "client persistence": persistence.snapshot(state),
         "client contacts lists": contacts_list.snapshot(state),
         "audiovideo calls": audiovideo.snapshot(state),
+        "management line subscriptions": management.snapshot(state),
     }
 
 

@@ -28,6 +28,7 @@ from conformance.reference.faults import (  # noqa: F401
     general,
     interop,
     journal,
+    management,
     presence,
     ranking,
     robustness,

@@ -14,7 +14,7 @@ from conformance.instances import InstanceBuilder
 from conformance.reference.dispatch import (
     ADMINISTRATOR_ONLY,
     Success,
-    registered_handlers,
+    user_handlers,
 )
 from conformance.reference.faults.registry import FAULTS, fault
 from conformance.reference.faults.targets import (
@@ -74,7 +74,7 @@ _SWEPT = tuple(op.name for op in _CATALOG.operations(kind="operation"))
 _FOR_ADMINISTRATORS = tuple(
     op.name
     for op in _CATALOG.operations(kind="operation")
-    if op.audience["kind"] == "administrator" and op.name not in registered_handlers()
+    if op.audience["kind"] == "administrator" and op.name not in user_handlers()
 )
 """Operations the reference server refuses to user sessions (rejected, so no result to bend)."""
 _DEPRECATED = frozenset(op.name for op in _CATALOG.operations(kind="operation") if op.deprecated)
